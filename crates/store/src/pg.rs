@@ -1,0 +1,245 @@
+//! The store's SQL for PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::{PgPool, Row};
+use uuid::Uuid;
+
+use crate::copy::{CopyEncoder, EVENT_COLUMNS};
+use crate::writer::AppendBatch;
+use crate::*;
+
+pub async fn head(pool: &PgPool) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(position), 0)::BIGINT FROM events").fetch_one(pool).await?)
+}
+
+pub async fn append(pool: &PgPool, first: i64, batch: &AppendBatch, recorded_at: DateTime<Utc>) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    if !batch.events.is_empty() {
+        let mut enc = CopyEncoder::with_capacity(batch.events.len() * 1024);
+        for (i, e) in batch.events.iter().enumerate() {
+            enc.event(first + i as i64, e, &recorded_at);
+        }
+        let mut copy = tx.copy_in_raw(&format!("COPY events ({EVENT_COLUMNS}) FROM STDIN")).await?;
+        copy.send(enc.buf).await?;
+        copy.finish().await?;
+    }
+    if !batch.cursors.is_empty() {
+        let ids: Vec<&str> = batch.cursors.iter().map(|c| c.station_id.as_str()).collect();
+        let seqs: Vec<i64> = batch.cursors.iter().map(|c| c.last_seq).collect();
+        let hashes: Vec<&str> = batch.cursors.iter().map(|c| c.last_hash.as_str()).collect();
+        let seen: Vec<DateTime<Utc>> = batch.cursors.iter().map(|c| c.last_seen_at).collect();
+        sqlx::query(
+            "UPDATE stations s SET last_seq = u.seq, last_hash = u.hash, last_seen_at = u.seen \
+             FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::timestamptz[]) AS u(id, seq, hash, seen) \
+             WHERE s.station_id = u.id",
+        )
+        .bind(&ids)
+        .bind(&seqs)
+        .bind(&hashes)
+        .bind(&seen)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for d in &batch.dead_letters {
+        sqlx::query(
+            "INSERT INTO dead_letters (received_at, subject, event_id, station_id, station_seq, reason, detail, raw, \
+             signature, chain_advanced, receipt_status) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        )
+        .bind(recorded_at)
+        .bind(&d.subject)
+        .bind(d.event_id)
+        .bind(&d.station_id)
+        .bind(d.station_seq)
+        .bind(&d.reason)
+        .bind(&d.detail)
+        .bind(&d.raw)
+        .bind(&d.signature)
+        .bind(d.chain_advanced)
+        .bind(&d.receipt_status)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+const LOG_COLUMNS: &str = "position, event_type, station_id, ward_code, occurred_at, recorded_at";
+
+fn log_entry(r: &PgRow) -> Result<LogEntry> {
+    Ok(LogEntry {
+        position: r.try_get(0)?,
+        event_type: r.try_get(1)?,
+        station_id: r.try_get(2)?,
+        ward_code: r.try_get(3)?,
+        occurred_at: r.try_get(4)?,
+        recorded_at: r.try_get(5)?,
+    })
+}
+
+pub async fn read_log(pool: &PgPool, after: i64, limit: i64) -> Result<Vec<LogEntry>> {
+    let rows = sqlx::query(&format!("SELECT {LOG_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(log_entry).collect()
+}
+
+const EVENT_SELECT: &str = "SELECT position, recorded_at, event_id, aggregate_type, aggregate_id, aggregate_seq, \
+     event_type, event_version, payload, metadata, station_id, ward_code, occurred_at, raw, signature FROM events";
+
+fn stored_event(r: &PgRow) -> Result<StoredEvent> {
+    Ok(StoredEvent {
+        position: r.try_get(0)?,
+        recorded_at: r.try_get(1)?,
+        event: NewEvent {
+            event_id: r.try_get(2)?,
+            aggregate_type: r.try_get(3)?,
+            aggregate_id: r.try_get(4)?,
+            aggregate_seq: r.try_get(5)?,
+            event_type: r.try_get(6)?,
+            event_version: r.try_get(7)?,
+            payload: r.try_get(8)?,
+            metadata: r.try_get(9)?,
+            station_id: r.try_get(10)?,
+            ward_code: r.try_get(11)?,
+            occurred_at: r.try_get(12)?,
+            raw: r.try_get(13)?,
+            signature: r.try_get(14)?,
+        },
+    })
+}
+
+pub async fn read_events(pool: &PgPool, after: i64, limit: i64) -> Result<Vec<StoredEvent>> {
+    let rows = sqlx::query(&format!("{EVENT_SELECT} WHERE position > $1 ORDER BY position LIMIT $2"))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(stored_event).collect()
+}
+
+pub async fn load_aggregates(pool: &PgPool, aggregate_type: &str, ids: &[String]) -> Result<Vec<StoredEvent>> {
+    let rows = sqlx::query(&format!(
+        "{EVENT_SELECT} WHERE aggregate_type = $1 AND aggregate_id = ANY($2) ORDER BY aggregate_id, aggregate_seq"
+    ))
+    .bind(aggregate_type)
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(stored_event).collect()
+}
+
+pub async fn find_outcomes(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Outcome>> {
+    let mut out = Vec::new();
+    let rows = sqlx::query(
+        "SELECT event_id, raw, recorded_at, position FROM events WHERE event_id = ANY($1) AND raw IS NOT NULL",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    for r in rows {
+        out.push(Outcome {
+            event_id: r.try_get(0)?,
+            raw: r.try_get(1)?,
+            at: r.try_get(2)?,
+            kind: OutcomeKind::Accepted { position: r.try_get(3)? },
+        });
+    }
+    let rows = sqlx::query(
+        "SELECT DISTINCT ON (event_id) event_id, raw, received_at, receipt_status, reason, detail FROM dead_letters \
+         WHERE event_id = ANY($1) AND receipt_status IS NOT NULL ORDER BY event_id, id",
+    )
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    for r in rows {
+        out.push(Outcome {
+            event_id: r.try_get(0)?,
+            raw: r.try_get(1)?,
+            at: r.try_get(2)?,
+            kind: OutcomeKind::DeadLettered { status: r.try_get(3)?, reason: r.try_get(4)?, detail: r.try_get(5)? },
+        });
+    }
+    Ok(out)
+}
+
+pub async fn plan_station(pool: &PgPool, s: &NewStation) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at) \
+         VALUES ($1, $2, $3, 'planned', $4, now())",
+    )
+    .bind(&s.station_id)
+    .bind(&s.ward_code)
+    .bind(&s.building)
+    .bind(&s.enrollment_code_hash)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub async fn enroll_station(pool: &PgPool, station_id: &str, public_key: &[u8]) -> Result<()> {
+    sqlx::query("UPDATE stations SET status = 'enrolled', public_key = $2, enrolled_at = now() WHERE station_id = $1")
+        .bind(station_id)
+        .bind(public_key)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn stations(pool: &PgPool) -> Result<Vec<StationRecord>> {
+    let rows = sqlx::query(
+        "SELECT station_id, ward_code, building, status, enrollment_code_hash, public_key, planned_at, enrolled_at, \
+         last_seq, last_hash, last_seen_at FROM stations ORDER BY station_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(StationRecord {
+                station_id: r.try_get(0)?,
+                ward_code: r.try_get(1)?,
+                building: r.try_get(2)?,
+                status: r.try_get(3)?,
+                enrollment_code_hash: r.try_get(4)?,
+                public_key: r.try_get(5)?,
+                planned_at: r.try_get(6)?,
+                enrolled_at: r.try_get(7)?,
+                last_seq: r.try_get(8)?,
+                last_hash: r.try_get(9)?,
+                last_seen_at: r.try_get(10)?,
+            })
+        })
+        .collect()
+}
+
+pub async fn dead_letters(pool: &PgPool, limit: i64) -> Result<Vec<DeadLetter>> {
+    let rows = sqlx::query(
+        "SELECT id, received_at, subject, event_id, station_id, station_seq, reason, detail, raw, signature, \
+         chain_advanced, receipt_status FROM dead_letters ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DeadLetter {
+                id: r.try_get(0)?,
+                received_at: r.try_get(1)?,
+                letter: NewDeadLetter {
+                    subject: r.try_get(2)?,
+                    event_id: r.try_get(3)?,
+                    station_id: r.try_get(4)?,
+                    station_seq: r.try_get(5)?,
+                    reason: r.try_get(6)?,
+                    detail: r.try_get(7)?,
+                    raw: r.try_get(8)?,
+                    signature: r.try_get(9)?,
+                    chain_advanced: r.try_get(10)?,
+                    receipt_status: r.try_get(11)?,
+                },
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,4 @@
+//! The event store suite, run against both SQLite and PostgreSQL.
+
+mod suite;
+mod support;

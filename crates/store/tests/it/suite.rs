@@ -1,0 +1,210 @@
+//! Behaviour every store backend must have. Each test runs once on SQLite and once on PostgreSQL.
+
+use chrono::Utc;
+use serde_json::json;
+use store::{AppendBatch, NewDeadLetter, NewEvent, NewStation, OutcomeKind, StationCursor, Store, StoreError};
+use uuid::Uuid;
+
+use crate::support::TestDb;
+
+fn event(aggregate_id: &str, seq: i64) -> NewEvent {
+    NewEvent {
+        event_id: Uuid::now_v7(),
+        aggregate_type: "payment".into(),
+        aggregate_id: aggregate_id.into(),
+        aggregate_seq: seq,
+        event_type: "PaymentMade".into(),
+        event_version: 1,
+        payload: json!({"PaymentMade": {"amount_vnd": 452000, "note": "tab\there, newline\nthere, back\\slash"}}),
+        metadata: json!({"station": "st-1"}),
+        station_id: Some("st-1".into()),
+        ward_code: Some("27097".into()),
+        occurred_at: "2025-10-10T02:15:00.123456Z".parse().unwrap(),
+        raw: Some(b"{\"v\":1}\x00\xff\\x".to_vec()),
+        signature: Some(vec![7; 64]),
+    }
+}
+
+fn batch(events: Vec<NewEvent>) -> AppendBatch {
+    AppendBatch { events, ..Default::default() }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(crate::support::TestDb::sqlite().await).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(crate::support::TestDb::postgres().await).await })*
+        }
+    };
+}
+
+on_both_backends!(
+    appends_get_consecutive_positions_in_batch_order,
+    a_batch_of_many_aggregates_reads_back_exactly_with_its_raw_bytes,
+    a_duplicate_event_id_fails_the_whole_batch_and_the_writer_goes_on,
+    a_duplicate_aggregate_sequence_is_refused,
+    an_aggregate_loads_its_events_in_sequence_order,
+    outcomes_tell_accepted_from_dead_lettered_events,
+    station_cursors_move_in_the_same_transaction_as_the_events,
+    a_station_cannot_be_planned_twice,
+);
+
+async fn appends_get_consecutive_positions_in_batch_order(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    assert_eq!(w.next_position(), 1);
+    let a = w.append(&batch(vec![event("a", 1), event("b", 1)])).await.unwrap();
+    let b = w.append(&batch(vec![event("a", 2)])).await.unwrap();
+    assert_eq!(a.positions, vec![1, 2]);
+    assert_eq!(b.positions, vec![3]);
+    assert_eq!(store.head().await.unwrap(), 3);
+    let log = store.read_log(1, 10).await.unwrap();
+    assert_eq!(log.iter().map(|e| e.position).collect::<Vec<_>>(), vec![2, 3]);
+    drop(w);
+    // a new writer carries on after the head
+    let w2 = store.writer().await.unwrap();
+    assert_eq!(w2.next_position(), 4);
+}
+
+async fn a_batch_of_many_aggregates_reads_back_exactly_with_its_raw_bytes(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    let events: Vec<NewEvent> = (0..250).map(|i| event(&format!("agg-{i}"), 1)).collect();
+    w.append(&batch(events.clone())).await.unwrap();
+    let back = store.read_events(0, 1000).await.unwrap();
+    assert_eq!(back.len(), 250);
+    for (i, (stored, sent)) in back.iter().zip(&events).enumerate() {
+        assert_eq!(stored.position, i as i64 + 1);
+        assert_eq!(&stored.event, sent);
+    }
+}
+
+async fn a_duplicate_event_id_fails_the_whole_batch_and_the_writer_goes_on(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    let first = event("a", 1);
+    w.append(&batch(vec![first.clone()])).await.unwrap();
+    let mut again = event("b", 1);
+    again.event_id = first.event_id;
+    let err = w.append(&batch(vec![event("c", 1), again])).await.unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err}");
+    assert_eq!(store.head().await.unwrap(), 1, "nothing of the failed batch is written");
+    let ok = w.append(&batch(vec![event("d", 1)])).await.unwrap();
+    assert_eq!(ok.positions, vec![2]);
+}
+
+async fn a_duplicate_aggregate_sequence_is_refused(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    w.append(&batch(vec![event("a", 1)])).await.unwrap();
+    assert!(w.append(&batch(vec![event("a", 1)])).await.is_err());
+    assert_eq!(store.head().await.unwrap(), 1);
+}
+
+async fn an_aggregate_loads_its_events_in_sequence_order(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    w.append(&batch(vec![event("a", 1), event("b", 1), event("a", 2)])).await.unwrap();
+    w.append(&batch(vec![event("a", 3)])).await.unwrap();
+    let loaded = store.load_aggregates("payment", &["a".into()]).await.unwrap();
+    assert_eq!(loaded.iter().map(|e| e.event.aggregate_seq).collect::<Vec<_>>(), vec![1, 2, 3]);
+    assert!(store.load_aggregates("dossier", &["a".into()]).await.unwrap().is_empty());
+}
+
+async fn outcomes_tell_accepted_from_dead_lettered_events(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    let accepted = event("a", 1);
+    let rejected_id = Uuid::now_v7();
+    let dl = NewDeadLetter {
+        subject: "dcs.v1.events.27097.st-1".into(),
+        event_id: Some(rejected_id),
+        station_id: Some("st-1".into()),
+        station_seq: Some(2),
+        reason: "invalid_payload".into(),
+        detail: "payload.amount_vnd: must be positive".into(),
+        raw: b"raw".to_vec(),
+        signature: None,
+        chain_advanced: true,
+        receipt_status: Some("rejected".into()),
+    };
+    let unanswered = NewDeadLetter { event_id: Some(Uuid::now_v7()), receipt_status: None, ..dl.clone() };
+    let appended = w
+        .append(&AppendBatch {
+            events: vec![accepted.clone()],
+            dead_letters: vec![dl, unanswered.clone()],
+            cursors: vec![],
+        })
+        .await
+        .unwrap();
+    let outcomes = store.find_outcomes(&[accepted.event_id, rejected_id, unanswered.event_id.unwrap()]).await.unwrap();
+    assert_eq!(outcomes.len(), 2, "a dead letter without a receipt is no outcome");
+    let acc = outcomes.iter().find(|o| o.event_id == accepted.event_id).unwrap();
+    assert_eq!(acc.kind, OutcomeKind::Accepted { position: appended.positions[0] });
+    assert_eq!(Some(acc.raw.clone()), accepted.raw);
+    let rej = outcomes.iter().find(|o| o.event_id == rejected_id).unwrap();
+    assert!(
+        matches!(&rej.kind, OutcomeKind::DeadLettered { status, reason, .. } if status == "rejected" && reason == "invalid_payload")
+    );
+    let letters = store.dead_letters(10).await.unwrap();
+    assert_eq!(letters.len(), 2);
+    assert_eq!(letters[0].letter, unanswered, "newest first, read back exactly");
+}
+
+async fn station_cursors_move_in_the_same_transaction_as_the_events(db: TestDb) {
+    let store: Store = db.store().await;
+    store
+        .plan_station(&NewStation {
+            station_id: "st-1".into(),
+            ward_code: "27097".into(),
+            building: "Diamond Island".into(),
+            enrollment_code_hash: "h".into(),
+        })
+        .await
+        .unwrap();
+    store.enroll_station("st-1", &[1; 32]).await.unwrap();
+    let mut w = store.writer().await.unwrap();
+    let cursor =
+        StationCursor { station_id: "st-1".into(), last_seq: 1, last_hash: "ab".repeat(32), last_seen_at: Utc::now() };
+    // a failing batch moves no cursor
+    let e = event("a", 1);
+    w.append(&AppendBatch { events: vec![e.clone()], ..Default::default() }).await.unwrap();
+    let failing = AppendBatch { events: vec![e], cursors: vec![cursor.clone()], dead_letters: vec![] };
+    assert!(w.append(&failing).await.is_err());
+    let st = store.station("st-1").await.unwrap().unwrap();
+    assert_eq!((st.status.as_str(), st.last_seq), ("enrolled", 0));
+    assert_eq!(st.public_key, Some(vec![1; 32]));
+    w.append(&AppendBatch { events: vec![event("b", 1)], cursors: vec![cursor.clone()], dead_letters: vec![] })
+        .await
+        .unwrap();
+    let st = store.station("st-1").await.unwrap().unwrap();
+    assert_eq!((st.last_seq, st.last_hash), (1, cursor.last_hash));
+}
+
+async fn a_station_cannot_be_planned_twice(db: TestDb) {
+    let store = db.store().await;
+    let s = NewStation {
+        station_id: "st-1".into(),
+        ward_code: "27097".into(),
+        building: "Diamond Island".into(),
+        enrollment_code_hash: "h".into(),
+    };
+    store.plan_station(&s).await.unwrap();
+    assert!(matches!(store.plan_station(&s).await, Err(StoreError::Conflict(_))));
+}
+
+#[tokio::test]
+async fn on_postgres_a_second_writer_waits_until_the_first_is_gone() {
+    let db = TestDb::postgres().await;
+    let store = db.store().await;
+    let first = store.writer().await.unwrap();
+    let s2 = store.clone();
+    let second = tokio::spawn(async move { s2.writer().await.map(|w| w.next_position()) });
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(!second.is_finished(), "the second writer must wait for the lock");
+    drop(first);
+    let next = tokio::time::timeout(std::time::Duration::from_secs(10), second).await.unwrap().unwrap().unwrap();
+    assert_eq!(next, 1);
+}
