@@ -1,1 +1,107 @@
-//! placeholder
+//! The hub's ingest pipeline. For each station event pulled from the bus: verify the signature
+//! against the station's enrolled key, check the station's sequence and hash chain, check the
+//! payload against its schema, apply it as a command to its cqrs-es aggregate, append the resulting
+//! events, commit; only then ack the message and send the station its receipt. An event seen
+//! before is acked and answered with its original receipt; what cannot be accepted goes to the
+//! dead-letter table with its reason; an event ahead of a missing predecessor is held (redelivered).
+
+mod aggregates;
+mod batch;
+pub mod reasons;
+pub mod receipts;
+mod stations;
+
+use std::time::Duration;
+
+use bus::HubLink;
+use store::{Store, StoreError, Writer};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use aggregates::AggregateCache;
+pub use batch::BatchReport;
+use stations::Stations;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Bus(#[from] bus::BusError),
+    #[error("cannot load an aggregate: {0}")]
+    Aggregate(#[from] aggregates::CacheError),
+}
+
+#[derive(Debug, Clone)]
+pub struct IngestConfig {
+    /// Most deliveries handled in one transaction.
+    pub batch_max: usize,
+    /// How long an event ahead of a missing predecessor waits before it is delivered again.
+    pub hold_delay: Duration,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        Self { batch_max: 1000, hold_delay: Duration::from_millis(500) }
+    }
+}
+
+pub struct Ingest {
+    store: Store,
+    writer: Writer,
+    link: Box<dyn HubLink>,
+    stations: Stations,
+    cache: AggregateCache,
+    config: IngestConfig,
+    head: watch::Sender<i64>,
+}
+
+impl Ingest {
+    /// Takes the log's writer (waiting for any other hub to let go of it) and the station registry.
+    pub async fn new(store: Store, link: Box<dyn HubLink>, config: IngestConfig) -> Result<Self, IngestError> {
+        let writer = store.writer().await?;
+        let stations = Stations::load(&store).await?;
+        let (head, _) = watch::channel(writer.next_position() - 1);
+        Ok(Self { store, writer, link, stations, cache: AggregateCache::default(), config, head })
+    }
+
+    /// The log's head after each commit, for projectors to follow.
+    pub fn head(&self) -> watch::Receiver<i64> {
+        self.head.subscribe()
+    }
+
+    /// Pulls and handles batches until `shutdown`; a batch in hand is finished before it returns.
+    pub async fn run(mut self, shutdown: CancellationToken) -> Result<(), IngestError> {
+        let mut failures = 0u32;
+        loop {
+            let deliveries = tokio::select! {
+                _ = shutdown.cancelled() => break,
+                d = self.link.next_batch(self.config.batch_max, Duration::from_millis(500)) => d,
+            };
+            let deliveries = match deliveries {
+                Ok(d) => d,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot pull from the bus; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if deliveries.is_empty() {
+                continue;
+            }
+            match self.process(deliveries).await {
+                Ok(report) => {
+                    failures = 0;
+                    tracing::debug!(?report, "batch committed");
+                }
+                Err(e) => {
+                    failures += 1;
+                    tracing::error!(error = %e, "batch failed; its messages will be delivered again");
+                    tokio::time::sleep(Duration::from_millis(200 * u64::from(failures.min(25)))).await;
+                }
+            }
+        }
+        tracing::info!("ingest stopped");
+        Ok(())
+    }
+}

@@ -1,0 +1,227 @@
+//! NATS JetStream: the production bus. One stream for the city (`DCS_EVENTS`, limits retention,
+//! a duplicate window, replayable), one durable pull consumer for ingest (explicit ack, batched
+//! pulls with `expires`), core NATS for receipts and request/reply for receipt lookups.
+//! Works with NATS 2.9: async-nats is built without the 2.10+ server features.
+
+use std::time::Duration;
+
+use async_nats::jetstream::{self, consumer, stream};
+use async_nats::{Client, HeaderMap};
+use async_trait::async_trait;
+use domain::protocol::receipt::{LookupReply, LookupRequest};
+use domain::protocol::{subjects, Receipt};
+use futures::stream::BoxStream;
+use futures::{FutureExt, StreamExt};
+use tokio::sync::oneshot;
+
+use crate::{Acker, BusError, Delivery, HubLink, LookupCall, OutgoingEvent, PublishAck, Result, StationLink};
+
+/// The ingest's durable consumer.
+pub const CONSUMER: &str = "dcs-ingest";
+/// How long JetStream waits for an ack before it redelivers to the hub.
+pub const ACK_WAIT: Duration = Duration::from_secs(15);
+/// How long JetStream remembers a `Nats-Msg-Id`.
+pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
+
+fn other(e: impl std::fmt::Display) -> BusError {
+    BusError::Other(e.to_string())
+}
+
+/// Connects to NATS. The client reconnects on its own; with `retry_on_initial_connect` it also
+/// returns at once when the server is down, so that a station keeps recording while offline.
+pub async fn connect(url: &str, name: &str, retry_initial: bool) -> Result<Client> {
+    let mut opts = async_nats::ConnectOptions::new()
+        .name(name)
+        .connection_timeout(Duration::from_secs(5))
+        .request_timeout(Some(Duration::from_secs(10)))
+        .max_reconnects(None);
+    if retry_initial {
+        opts = opts.retry_on_initial_connect();
+    }
+    opts.connect(url).await.map_err(|e| BusError::Unreachable(format!("{url}: {e}")))
+}
+
+/// The station's side: publishes its events, receives its receipts, looks up missed ones.
+pub struct NatsStation {
+    client: Client,
+    js: jetstream::Context,
+}
+
+impl NatsStation {
+    pub fn new(client: Client) -> Self {
+        let mut js = jetstream::new(client.clone());
+        js.set_timeout(Duration::from_secs(5));
+        Self { client, js }
+    }
+}
+
+#[async_trait]
+impl StationLink for NatsStation {
+    async fn publish(&self, events: &[OutgoingEvent]) -> Vec<Result<PublishAck>> {
+        // Send all, then await the acks: one round trip for the window, and order is kept because
+        // every publish goes out on the one connection in order.
+        let mut pending = Vec::with_capacity(events.len());
+        for e in events {
+            let mut headers = HeaderMap::new();
+            headers.insert(subjects::HEADER_MSG_ID, e.msg_id.as_str());
+            headers.insert(subjects::HEADER_SIGNATURE, e.signature.as_str());
+            headers.insert(subjects::HEADER_PROTOCOL, "1");
+            pending.push(self.js.publish_with_headers(e.subject.clone(), headers, e.bytes.clone()).await);
+        }
+        let mut out = Vec::with_capacity(events.len());
+        for p in pending {
+            out.push(match p {
+                Ok(ack) => match tokio::time::timeout(Duration::from_secs(10), ack).await {
+                    Ok(Ok(ack)) => Ok(PublishAck { duplicate: ack.duplicate }),
+                    Ok(Err(e)) => Err(BusError::Unreachable(e.to_string())),
+                    Err(_) => Err(BusError::Timeout("the bus's publish ack")),
+                },
+                Err(e) => Err(BusError::Unreachable(e.to_string())),
+            });
+        }
+        out
+    }
+
+    async fn lookup(&self, subject: &str, request: &LookupRequest) -> Result<LookupReply> {
+        let body = serde_json::to_vec(request).map_err(other)?;
+        let reply =
+            tokio::time::timeout(Duration::from_secs(10), self.client.request(subject.to_string(), body.into()))
+                .await
+                .map_err(|_| BusError::Timeout("a lookup reply"))?
+                .map_err(|e| BusError::Unreachable(e.to_string()))?;
+        serde_json::from_slice(&reply.payload).map_err(other)
+    }
+
+    async fn receipts(&self, subject: &str) -> Result<BoxStream<'static, Receipt>> {
+        let sub = self.client.subscribe(subject.to_string()).await.map_err(|e| BusError::Unreachable(e.to_string()))?;
+        Ok(sub
+            .filter_map(|m| async move {
+                match serde_json::from_slice::<Receipt>(&m.payload) {
+                    Ok(r) => Some(r),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "ignoring an unreadable receipt");
+                        None
+                    }
+                }
+            })
+            .boxed())
+    }
+}
+
+/// The hub's side: the durable pull consumer, receipts and lookups.
+pub struct NatsHub {
+    client: Client,
+    messages: consumer::pull::Stream,
+}
+
+impl NatsHub {
+    /// Creates (or opens) the stream and the durable consumer, and starts pulling.
+    pub async fn open(client: Client) -> Result<Self> {
+        let js = jetstream::new(client.clone());
+        let stream = js
+            .get_or_create_stream(stream::Config {
+                name: subjects::STREAM.to_string(),
+                subjects: vec![subjects::EVENTS_ALL.to_string()],
+                retention: stream::RetentionPolicy::Limits,
+                storage: stream::StorageType::File,
+                duplicate_window: DUPLICATE_WINDOW,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| BusError::Unreachable(format!("cannot open stream {}: {e}", subjects::STREAM)))?;
+        let consumer: consumer::PullConsumer = stream
+            .get_or_create_consumer(
+                CONSUMER,
+                consumer::pull::Config {
+                    durable_name: Some(CONSUMER.to_string()),
+                    ack_policy: consumer::AckPolicy::Explicit,
+                    ack_wait: ACK_WAIT,
+                    max_ack_pending: 20_000,
+                    deliver_policy: consumer::DeliverPolicy::All,
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|e| BusError::Unreachable(format!("cannot open consumer {CONSUMER}: {e}")))?;
+        let messages = consumer
+            .stream()
+            .max_messages_per_batch(1000)
+            .expires(Duration::from_secs(5))
+            .heartbeat(Duration::from_millis(2500))
+            .messages()
+            .await
+            .map_err(other)?;
+        Ok(Self { client, messages })
+    }
+
+    fn delivery(m: jetstream::Message) -> Delivery {
+        let header = |name: &str| m.headers.as_ref().and_then(|h| h.get(name)).map(|v| v.as_str().to_string());
+        let attempt = m.info().map(|i| i.delivered.max(1) as u64).unwrap_or(1);
+        Delivery {
+            subject: m.subject.to_string(),
+            msg_id: header(subjects::HEADER_MSG_ID),
+            signature: header(subjects::HEADER_SIGNATURE),
+            bytes: m.payload.clone(),
+            attempt,
+            acker: Acker::Nats(m),
+        }
+    }
+}
+
+#[async_trait]
+impl HubLink for NatsHub {
+    async fn next_batch(&mut self, max: usize, wait: Duration) -> Result<Vec<Delivery>> {
+        let mut out = Vec::new();
+        let first = match tokio::time::timeout(wait, self.messages.next()).await {
+            Err(_) => return Ok(out),
+            Ok(None) => return Err(BusError::Unreachable("the consumer's message stream ended".into())),
+            Ok(Some(m)) => m,
+        };
+        match first {
+            Ok(m) => out.push(Self::delivery(m)),
+            Err(e) => {
+                tracing::warn!(error = %e, "pull consumer");
+                return Ok(out);
+            }
+        }
+        while out.len() < max {
+            match self.messages.next().now_or_never() {
+                Some(Some(Ok(m))) => out.push(Self::delivery(m)),
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
+    async fn send_receipt(&self, subject: &str, receipt: &Receipt) -> Result<()> {
+        let body = serde_json::to_vec(receipt).map_err(other)?;
+        self.client.publish(subject.to_string(), body.into()).await.map_err(other)
+    }
+
+    async fn lookups(&self) -> Result<BoxStream<'static, LookupCall>> {
+        let sub = self
+            .client
+            .queue_subscribe(subjects::LOOKUP_ALL.to_string(), "dcs-hub".to_string())
+            .await
+            .map_err(|e| BusError::Unreachable(e.to_string()))?;
+        let client = self.client.clone();
+        Ok(sub
+            .filter_map(move |m| {
+                let client = client.clone();
+                async move {
+                    let reply_to = m.reply.clone()?;
+                    let request: LookupRequest = serde_json::from_slice(&m.payload).ok()?;
+                    let (reply, rx) = oneshot::channel::<LookupReply>();
+                    tokio::spawn(async move {
+                        if let Ok(answer) = rx.await {
+                            if let Ok(body) = serde_json::to_vec(&answer) {
+                                let _ = client.publish(reply_to, body.into()).await;
+                            }
+                        }
+                    });
+                    Some(LookupCall { subject: m.subject.to_string(), request, reply })
+                }
+            })
+            .boxed())
+    }
+}

@@ -1,0 +1,27 @@
+//! Why a station message went to the dead-letter table. The codes are stable: operators filter on
+//! them and the protocol document lists them.
+
+/// No `Dcs-Signature` header, or not 128 lowercase hex digits.
+pub const MISSING_SIGNATURE: &str = "missing_signature";
+/// The bytes are not a protocol v1 event (bad JSON, a missing or malformed envelope field).
+pub const MALFORMED_EVENT: &str = "malformed_event";
+/// The subject's ward or station differs from the event's.
+pub const SUBJECT_MISMATCH: &str = "subject_mismatch";
+/// No station with this id is on any ward's plan.
+pub const UNKNOWN_STATION: &str = "unknown_station";
+/// The station is planned but has not enrolled a key.
+pub const STATION_NOT_ENROLLED: &str = "station_not_enrolled";
+/// The event names another ward than the one the station was planned in.
+pub const WRONG_WARD: &str = "wrong_ward";
+/// The signature does not verify against the station's enrolled key.
+pub const BAD_SIGNATURE: &str = "bad_signature";
+/// An event id the hub has seen before, with other bytes.
+pub const EVENT_ID_REUSED: &str = "event_id_reused";
+/// A sequence number the station already used, for another event.
+pub const SEQUENCE_REUSED: &str = "sequence_reused";
+/// `prev` is not the chain hash of the station's previous event.
+pub const BROKEN_CHAIN: &str = "broken_chain";
+/// The payload does not match its kind and schema (unknown kind or version, a bad field).
+pub const INVALID_PAYLOAD: &str = "invalid_payload";
+/// The aggregate refused the command (e.g. a dossier code submitted twice).
+pub const COMMAND_REJECTED: &str = "command_rejected";
