@@ -1,1 +1,18 @@
-//! placeholder
+//! Read models fed from the log, and the catch-up projector that keeps them. A projector reads
+//! the log in global order from its checkpoint and writes its rows and its new checkpoint in one
+//! transaction, so any read model can be dropped and rebuilt by replay and equal the live one.
+
+mod db;
+pub mod ward_dashboard;
+
+pub use ward_dashboard::{CityDashboard, KindCount, StationActivity, WardDashboard, WardDashboardView, WardSummary};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+pub type Result<T, E = ProjectionError> = std::result::Result<T, E>;

@@ -1,4 +1,3 @@
 //! The event store suite, run against both SQLite and PostgreSQL.
 
 mod suite;
-mod support;

@@ -5,7 +5,7 @@ use serde_json::json;
 use store::{AppendBatch, NewDeadLetter, NewEvent, NewStation, OutcomeKind, StationCursor, Store, StoreError};
 use uuid::Uuid;
 
-use crate::support::TestDb;
+use testkit::TestDb;
 
 fn event(aggregate_id: &str, seq: i64) -> NewEvent {
     NewEvent {
@@ -32,10 +32,10 @@ fn batch(events: Vec<NewEvent>) -> AppendBatch {
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(crate::support::TestDb::sqlite().await).await })*
+            $(#[tokio::test] async fn $name() { super::$name(testkit::TestDb::sqlite().await).await })*
         }
         mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(crate::support::TestDb::postgres().await).await })*
+            $(#[tokio::test] async fn $name() { super::$name(testkit::TestDb::postgres().await).await })*
         }
     };
 }
