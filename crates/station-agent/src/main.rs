@@ -1,1 +1,144 @@
-fn main() {}
+//! `station-agent`: enroll a station, run it, or show its outbox.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use station_agent::enroll::{enroll, Enrollment};
+use station_agent::publisher::{self, PublisherConfig};
+use station_agent::{http, Agent};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Parser)]
+#[command(name = "station-agent", version, about = "The agent of a Digital Citizen Station (Trạm công dân số)")]
+struct Cli {
+    /// Where the station keeps its key, identity and outbox.
+    #[arg(long, env = "DCS_STATION_DIR", default_value = "./station", global = true)]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the station key and register the station with the hub.
+    Enroll {
+        /// The hub's HTTP address, e.g. https://dcs.example.vn
+        #[arg(long, env = "DCS_HUB_URL")]
+        hub: String,
+        /// The station id from the rollout plan, e.g. st-27097-diamond-island
+        #[arg(long)]
+        station: String,
+        /// The ward code (one of the city's 168), e.g. 27097
+        #[arg(long)]
+        ward: String,
+        /// The building's name, e.g. "Diamond Island"
+        #[arg(long)]
+        building: String,
+        /// The one-time enrollment code given with the plan.
+        #[arg(long, env = "DCS_ENROLLMENT_CODE")]
+        code: String,
+    },
+    /// Run the station: the loopback API and the publisher.
+    Run {
+        #[arg(long, env = "NATS_URL", default_value = "nats://127.0.0.1:4222")]
+        nats_url: String,
+        /// Loopback address of the kiosk/operator API.
+        #[arg(long, env = "DCS_STATION_LISTEN", default_value = "127.0.0.1:7400")]
+        listen: SocketAddr,
+    },
+    /// Print pending and confirmed counts and the last receipt.
+    Status,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Enroll { hub, station, ward, building, code } => {
+            domain::StationId::parse(&station)?;
+            domain::WardCode::parse(&ward)?;
+            let e =
+                Enrollment { hub_url: &hub, station_id: &station, ward_code: &ward, building: &building, code: &code };
+            let config = enroll(&cli.data_dir, e).await?;
+            println!(
+                "Enrolled station {} in ward {} ({}) with the hub at {}.",
+                config.station_id,
+                config.ward_code,
+                domain::WardCode::parse(&config.ward_code)?.ward().name,
+                config.hub_url
+            );
+            println!("Start it with: station-agent --data-dir {} run", cli.data_dir.display());
+        }
+        Command::Run { nats_url, listen } => run(cli.data_dir, nats_url, listen).await?,
+        Command::Status => {
+            let agent = Agent::open(&cli.data_dir).await.context("is this station enrolled? (station-agent enroll)")?;
+            let s = agent.status().await?;
+            println!(
+                "station    {} (ward {}, {})",
+                agent.config.station_id, agent.config.ward_code, agent.config.building
+            );
+            println!("recorded   {}", s.last_seq);
+            println!("pending    {}", s.pending);
+            println!(
+                "confirmed  {} (accepted {}, rejected {}, refused {})",
+                s.confirmed(),
+                s.accepted,
+                s.rejected,
+                s.refused
+            );
+            match &s.last_receipt {
+                Some(r) => println!(
+                    "last receipt  seq {} {:?}{} at {}",
+                    r.seq,
+                    r.status,
+                    r.position.map(|p| format!(" at log position {p}")).unwrap_or_default(),
+                    domain::time::local_display(r.at)
+                ),
+                None => println!("last receipt  none yet"),
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr) -> anyhow::Result<()> {
+    if !listen.ip().is_loopback() {
+        bail!("--listen must be a loopback address (the station API is for this machine only), not {listen}");
+    }
+    let agent = Arc::new(Agent::open(&dir).await.context("is this station enrolled? (station-agent enroll)")?);
+    let shutdown = CancellationToken::new();
+    let client = bus::nats::connect(&nats_url, &format!("station {}", agent.config.station_id), true).await?;
+    let link = Arc::new(bus::nats::NatsStation::new(client));
+    let publisher = tokio::spawn(publisher::run(agent.clone(), link, PublisherConfig::default(), shutdown.clone()));
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(station = %agent.config.station_id, %listen, %nats_url, "station agent running");
+    let stop = shutdown.clone();
+    axum::serve(listener, http::router(agent))
+        .with_graceful_shutdown(async move {
+            wait_for_signal().await;
+            stop.cancel();
+        })
+        .await?;
+    shutdown.cancel();
+    let _ = publisher.await;
+    tracing::info!("station agent stopped; unconfirmed events stay in the outbox");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,108 @@
+//! The agent: records interactions as signed, chained events in the outbox.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::Utc;
+use domain::kinds::StationEvent;
+use domain::protocol::{chain_hash, sign, subjects, ChainHash, UnsignedEvent};
+use domain::FieldError;
+use ed25519_dalek::SigningKey;
+use serde::Serialize;
+use tokio::sync::{Mutex, Notify};
+use uuid::Uuid;
+
+use crate::config::{self, StationConfig};
+use crate::outbox::{Outbox, OutboxEvent, OutboxStatus};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error("{0}")]
+    Invalid(#[from] FieldError),
+    #[error("the outbox cannot be written: {0}")]
+    Outbox(#[from] sqlx::Error),
+    #[error("station files: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What the caller gets once the event is safely on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recorded {
+    pub event_id: Uuid,
+    pub seq: u64,
+    pub kind: &'static str,
+}
+
+pub struct Agent {
+    pub config: StationConfig,
+    key: SigningKey,
+    pub outbox: Outbox,
+    /// Sequence number and chain hash of the last recorded event; held while recording, so
+    /// sequence numbers are gap-free and each event names its true predecessor.
+    chain: Mutex<(u64, ChainHash)>,
+    /// Woken when an event is recorded, for the publisher.
+    pub recorded: Arc<Notify>,
+}
+
+impl Agent {
+    /// Opens an enrolled station's data directory.
+    pub async fn open(dir: &Path) -> Result<Self, AgentError> {
+        let config = StationConfig::load(dir)?;
+        let key = config::load_key(dir)?;
+        Self::with(config, key, dir).await
+    }
+
+    pub async fn with(config: StationConfig, key: SigningKey, dir: &Path) -> Result<Self, AgentError> {
+        std::fs::create_dir_all(dir)?;
+        let outbox = Outbox::open(&config::outbox_path(dir)).await?;
+        let head = outbox.head().await?;
+        Ok(Self { config, key, outbox, chain: Mutex::new(head), recorded: Arc::new(Notify::new()) })
+    }
+
+    /// The subject this station publishes on.
+    pub fn events_subject(&self) -> String {
+        subjects::events(&self.config.ward_code, &self.config.station_id)
+    }
+
+    /// Checks, signs, chains and stores one interaction. When this returns `Ok`, the event is on
+    /// disk and will reach the hub, whatever happens to the link or the process.
+    pub async fn record(&self, event: &StationEvent) -> Result<Recorded, AgentError> {
+        event.validate()?;
+        let payload = event.payload();
+        let mut chain = self.chain.lock().await;
+        let (seq, prev) = (chain.0 + 1, chain.1);
+        let id = Uuid::now_v7();
+        let bytes = UnsignedEvent {
+            v: domain::protocol::VERSION,
+            id,
+            station: &self.config.station_id,
+            ward: &self.config.ward_code,
+            seq,
+            prev: prev.to_hex(),
+            time: UnsignedEvent::format_time(Utc::now()),
+            kind: event.kind(),
+            schema: event.schema(),
+            payload: &payload,
+        }
+        .to_bytes();
+        let signature = sign(&self.key, &bytes);
+        let hash = chain_hash(&bytes);
+        let row = OutboxEvent {
+            seq,
+            event_id: id.to_string(),
+            kind: event.kind().to_string(),
+            bytes,
+            signature: hex::encode(signature),
+            chain_hash: hash.to_hex(),
+        };
+        self.outbox.insert(&row, Utc::now()).await?;
+        *chain = (seq, hash);
+        drop(chain);
+        self.recorded.notify_one();
+        Ok(Recorded { event_id: id, seq, kind: event.kind() })
+    }
+
+    pub async fn status(&self) -> Result<OutboxStatus, AgentError> {
+        Ok(self.outbox.status().await?)
+    }
+}

@@ -1,0 +1,72 @@
+//! A station's identity on disk: `station.json` (who and where) and `station.key` (the Ed25519
+//! secret key, hex, readable by its owner only), both in the agent's data directory.
+
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationConfig {
+    pub station_id: String,
+    pub ward_code: String,
+    pub building: String,
+    /// The hub's HTTP address the station enrolled with.
+    pub hub_url: String,
+}
+
+pub fn config_path(dir: &Path) -> PathBuf {
+    dir.join("station.json")
+}
+
+pub fn key_path(dir: &Path) -> PathBuf {
+    dir.join("station.key")
+}
+
+pub fn outbox_path(dir: &Path) -> PathBuf {
+    dir.join("outbox.sqlite")
+}
+
+impl StationConfig {
+    pub fn load(dir: &Path) -> std::io::Result<Self> {
+        let text = std::fs::read_to_string(config_path(dir))?;
+        serde_json::from_str(&text).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let text = serde_json::to_string_pretty(self).expect("config serialises");
+        write_atomically(&config_path(dir), text.as_bytes())
+    }
+}
+
+/// The station's key: loaded if the directory has one, created otherwise.
+pub fn load_or_create_key(dir: &Path) -> std::io::Result<SigningKey> {
+    if let Ok(key) = load_key(dir) {
+        return Ok(key);
+    }
+    std::fs::create_dir_all(dir)?;
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
+    write_atomically(&key_path(dir), hex::encode(key.to_bytes()).as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(key_path(dir), std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(key)
+}
+
+pub fn load_key(dir: &Path) -> std::io::Result<SigningKey> {
+    let text = std::fs::read_to_string(key_path(dir))?;
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("station.key: {e}")))?;
+    Ok(SigningKey::from_bytes(&bytes))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(tmp, path)
+}

@@ -1,0 +1,167 @@
+//! Gets the outbox to the hub: publishes unconfirmed events in sequence order, takes receipts as
+//! they come, and when receipts stop coming (a restart, an outage, a lost receipt) asks the hub
+//! which events it has and sends the rest again, in order.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bus::{OutgoingEvent, StationLink};
+use domain::protocol::receipt::LookupRequest;
+use domain::protocol::{subjects, Receipt};
+use futures::StreamExt;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use crate::outbox::OutboxEvent;
+use crate::Agent;
+
+#[derive(Debug, Clone)]
+pub struct PublisherConfig {
+    /// Most events in flight at once.
+    pub window: i64,
+    /// How long to wait for receipts before asking the hub and resending.
+    pub resend_after: Duration,
+}
+
+impl Default for PublisherConfig {
+    fn default() -> Self {
+        Self { window: 500, resend_after: Duration::from_secs(5) }
+    }
+}
+
+/// Runs until `shutdown`. Events recorded meanwhile are picked up as they come.
+pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, config: PublisherConfig, shutdown: CancellationToken) {
+    let (ward, station) = (agent.config.ward_code.clone(), agent.config.station_id.clone());
+    let receipt_subject = subjects::receipts(&ward, &station);
+    let lookup_subject = subjects::lookup(&ward, &station);
+    // When the hub last answered anything (set by the receipt listener).
+    let answered = Arc::new(Mutex::new(Instant::now()));
+    let wake = Arc::new(Notify::new());
+
+    // Receipts, as the hub sends them.
+    let listener = {
+        let (agent, link, answered, wake, shutdown) =
+            (agent.clone(), link.clone(), answered.clone(), wake.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            loop {
+                match link.receipts(&receipt_subject).await {
+                    Ok(mut receipts) => loop {
+                        tokio::select! {
+                            _ = shutdown.cancelled() => return,
+                            r = receipts.next() => match r {
+                                Some(r) => {
+                                    apply(&agent, &r).await;
+                                    *answered.lock().expect("clock lock") = Instant::now();
+                                    wake.notify_one();
+                                }
+                                None => break,
+                            }
+                        }
+                    },
+                    Err(e) => tracing::debug!(error = %e, "cannot subscribe to receipts yet"),
+                }
+                sleep_or_stop(&shutdown, Duration::from_secs(1)).await;
+            }
+        })
+    };
+
+    // `next` is the first sequence number not yet published in this run; `waiting_since` is when
+    // the oldest outstanding event started waiting for an answer.
+    let mut next = 0u64;
+    let mut waiting_since = Instant::now();
+    let mut asked_at_start = false;
+    let mut failures = 0u32;
+    while !shutdown.is_cancelled() {
+        let oldest = match agent.outbox.pending(0, config.window).await {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the outbox");
+                sleep_or_stop(&shutdown, Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let outstanding = oldest.first().is_some_and(|e| e.seq < next);
+        let last_answer = *answered.lock().expect("clock lock");
+        if !outstanding || last_answer > waiting_since {
+            waiting_since = if outstanding { last_answer } else { Instant::now() };
+        }
+        // After a restart, or when answers stop: ask the hub, then resend what it lacks, in order.
+        let stalled = outstanding && waiting_since.elapsed() >= config.resend_after;
+        if stalled || (!asked_at_start && !oldest.is_empty()) {
+            asked_at_start = true;
+            let ids: Vec<Uuid> = oldest.iter().filter_map(|e| e.event_id.parse().ok()).collect();
+            match link.lookup(&lookup_subject, &LookupRequest { events: ids }).await {
+                Ok(reply) => {
+                    for r in &reply.receipts {
+                        apply(&agent, r).await;
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "receipt lookup failed"),
+            }
+            next = 0;
+            waiting_since = Instant::now();
+        }
+        let to_send = agent.outbox.pending(next, config.window).await.unwrap_or_default();
+        if !to_send.is_empty() {
+            let outgoing: Vec<OutgoingEvent> = to_send.iter().map(|e| outgoing(&agent, e)).collect();
+            let results = link.publish(&outgoing).await;
+            let mut sent = 0;
+            for (e, r) in to_send.iter().zip(&results) {
+                match r {
+                    Ok(_) => {
+                        next = e.seq + 1;
+                        sent += 1;
+                    }
+                    Err(err) => {
+                        tracing::debug!(error = %err, seq = e.seq, "publish failed; will retry");
+                        break;
+                    }
+                }
+            }
+            if sent < to_send.len() {
+                failures += 1;
+                sleep_or_stop(&shutdown, Duration::from_millis(250 * u64::from(failures.min(8)))).await;
+            } else {
+                failures = 0;
+            }
+            continue;
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            _ = agent.recorded.notified() => {}
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+        }
+    }
+    listener.abort();
+}
+
+async fn apply(agent: &Agent, r: &Receipt) {
+    match agent.outbox.confirm(r).await {
+        Ok(true) => {
+            if r.status != domain::protocol::ReceiptStatus::Accepted {
+                tracing::warn!(seq = r.seq, status = ?r.status, reason = ?r.reason, detail = ?r.detail, "the hub did not accept an event");
+            }
+        }
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot record a receipt"),
+    }
+}
+
+fn outgoing(agent: &Agent, e: &OutboxEvent) -> OutgoingEvent {
+    OutgoingEvent {
+        subject: agent.events_subject(),
+        msg_id: e.event_id.clone(),
+        signature: e.signature.clone(),
+        bytes: bytes::Bytes::from(e.bytes.clone()),
+    }
+}
+
+async fn sleep_or_stop(shutdown: &CancellationToken, d: Duration) {
+    tokio::select! {
+        _ = shutdown.cancelled() => {}
+        _ = tokio::time::sleep(d) => {}
+    }
+}
