@@ -102,6 +102,11 @@ impl Agent {
         Ok(Recorded { event_id: id, seq, kind: event.kind() })
     }
 
+    /// The sequence number of the last recorded event.
+    pub async fn last_seq(&self) -> u64 {
+        self.chain.lock().await.0
+    }
+
     pub async fn status(&self) -> Result<OutboxStatus, AgentError> {
         Ok(self.outbox.status().await?)
     }

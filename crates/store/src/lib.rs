@@ -18,7 +18,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use uuid::Uuid;
 
-pub use copy::CopyEncoder;
+pub use copy::{CopyEncoder, EVENT_COLUMNS};
 pub use types::*;
 pub use writer::{AppendBatch, Writer};
 

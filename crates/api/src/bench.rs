@@ -1,0 +1,176 @@
+//! `dcs bench append`: appends N realistic events through the event store, and the same rows by
+//! raw PostgreSQL `COPY`, in one run, in a scratch database; prints both rates and their ratio.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use domain::aggregates::{route, AnyAggregate};
+use domain::protocol::{chain_hash, sign, UnsignedEvent, GENESIS};
+use ed25519_dalek::SigningKey;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use sqlx::{Connection, PgConnection};
+use store::{AppendBatch, CopyEncoder, NewEvent, Store};
+use uuid::Uuid;
+
+use crate::demo::catalog::random_event;
+
+#[derive(Debug, Clone)]
+pub struct AppendBench {
+    /// A PostgreSQL server URL; the benchmark creates and drops its own database there.
+    pub database_url: String,
+    pub events: usize,
+    pub batch: usize,
+    pub rounds: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppendFigures {
+    pub events: usize,
+    pub payload_bytes: usize,
+    pub store_rate: f64,
+    pub copy_rate: f64,
+}
+
+impl AppendFigures {
+    pub fn ratio(&self) -> f64 {
+        self.store_rate / self.copy_rate
+    }
+}
+
+/// Signed station events turned into store rows exactly as ingest does, from 50 stations.
+pub fn realistic_rows(n: usize) -> Vec<NewEvent> {
+    let mut rng = rand::thread_rng();
+    let stations: Vec<(String, SigningKey)> =
+        (0..50).map(|i| (format!("st-27097-bench-{i}"), SigningKey::from_bytes(&[i as u8 + 1; 32]))).collect();
+    let mut chains = vec![(0u64, GENESIS); stations.len()];
+    let mut rows = Vec::with_capacity(n);
+    for i in 0..n {
+        let s = i % stations.len();
+        let (seq, prev) = (chains[s].0 + 1, chains[s].1);
+        let now = Utc::now();
+        let event = random_event(&mut rng, s, seq, now);
+        let payload = event.payload();
+        let id = Uuid::now_v7();
+        let bytes = UnsignedEvent {
+            v: 1,
+            id,
+            station: &stations[s].0,
+            ward: "27097",
+            seq,
+            prev: prev.to_hex(),
+            time: UnsignedEvent::format_time(now),
+            kind: event.kind(),
+            schema: 1,
+            payload: &payload,
+        }
+        .to_bytes();
+        chains[s] = (seq, chain_hash(&bytes));
+        let env = domain::protocol::Envelope::parse(&bytes).expect("generated events parse");
+        let routed = route(event, &env);
+        let mut agg = AnyAggregate::new(routed.aggregate_type).expect("known type");
+        let events = futures::executor::block_on(agg.execute(routed.command)).expect("fresh aggregates accept");
+        let e = events.into_iter().next().expect("one event");
+        rows.push(NewEvent {
+            event_id: id,
+            aggregate_type: routed.aggregate_type.to_string(),
+            aggregate_id: routed.aggregate_id,
+            aggregate_seq: 1,
+            event_type: e.event_type,
+            event_version: e.event_version,
+            payload: e.payload,
+            metadata: json!({"station": stations[s].0, "ward": "27097", "station_seq": seq, "source_event": id}),
+            station_id: Some(stations[s].0.clone()),
+            ward_code: Some("27097".into()),
+            occurred_at: now,
+            signature: Some(sign(&stations[s].1, &bytes).to_vec()),
+            raw: Some(bytes),
+        });
+    }
+    rows
+}
+
+fn bar(len: usize, label: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len as u64);
+    pb.set_style(
+        ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len} {per_sec}")
+            .expect("template")
+            .progress_chars("=> "),
+    );
+    pb.set_prefix(label.to_string());
+    pb
+}
+
+pub async fn run(b: &AppendBench) -> anyhow::Result<AppendFigures> {
+    if !b.database_url.starts_with("postgres") {
+        bail!("the append benchmark compares with PostgreSQL COPY: give a postgres:// URL");
+    }
+    let name = format!("dcs_bench_{}", Uuid::new_v4().simple());
+    let (base, _) = b.database_url.rsplit_once('/').context("the URL must end with /database")?;
+    let mut admin = PgConnection::connect(&b.database_url).await.context("cannot connect to PostgreSQL")?;
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await?;
+    let result = measure(b, &format!("{base}/{name}")).await;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await?;
+    result
+}
+
+async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
+    eprintln!("generating {} signed events…", b.events);
+    let rows = realistic_rows(b.events);
+    let payload_bytes = rows.iter().map(|r| r.payload.to_string().len()).sum::<usize>() / rows.len().max(1);
+    let store = Store::connect(url).await?;
+    let mut conn = PgConnection::connect(url).await?;
+    sqlx::query("CREATE TABLE events_copy (LIKE events INCLUDING ALL)").execute(&mut conn).await?;
+    let (mut store_times, mut copy_times) = (Vec::new(), Vec::new());
+    for round in 1..=b.rounds {
+        sqlx::query("TRUNCATE events, events_copy").execute(&mut conn).await?;
+        // Through the store: the single writer, one transaction per batch.
+        let mut writer = store.writer().await?;
+        let pb = bar(rows.len(), &format!("store #{round}"));
+        let t = Instant::now();
+        for chunk in rows.chunks(b.batch) {
+            writer.append(&AppendBatch { events: chunk.to_vec(), ..Default::default() }).await?;
+            pb.inc(chunk.len() as u64);
+        }
+        store_times.push(t.elapsed());
+        pb.finish();
+        drop(writer);
+        // Baseline: the same rows, already encoded, by raw COPY, one transaction per batch.
+        let recorded_at = Utc::now();
+        let buffers: Vec<Vec<u8>> = rows
+            .chunks(b.batch)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut enc = CopyEncoder::with_capacity(chunk.len() * 1200);
+                for (i, e) in chunk.iter().enumerate() {
+                    enc.event((c * b.batch + i + 1) as i64, e, &recorded_at);
+                }
+                enc.buf
+            })
+            .collect();
+        let pb = bar(rows.len(), &format!("COPY #{round}"));
+        let t = Instant::now();
+        for (buf, chunk) in buffers.into_iter().zip(rows.chunks(b.batch)) {
+            let mut tx = conn.begin().await?;
+            let mut copy = tx.copy_in_raw(&format!("COPY events_copy ({}) FROM STDIN", store::EVENT_COLUMNS)).await?;
+            copy.send(buf).await?;
+            copy.finish().await?;
+            tx.commit().await?;
+            pb.inc(chunk.len() as u64);
+        }
+        copy_times.push(t.elapsed());
+        pb.finish();
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let n = rows.len() as f64;
+    Ok(AppendFigures {
+        events: rows.len(),
+        payload_bytes,
+        store_rate: n / median(&mut store_times).as_secs_f64(),
+        copy_rate: n / median(&mut copy_times).as_secs_f64(),
+    })
+}

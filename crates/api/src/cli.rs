@@ -1,0 +1,158 @@
+//! The `dcs` command line: `demo`, `serve`, `replay`, `station plan`, `bench append`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use store::Store;
+use tokio_util::sync::CancellationToken;
+
+use crate::hub::{shutdown_signal, Hub, HubOptions};
+
+#[derive(Parser)]
+#[command(name = "dcs", version, about = "DCS: the platform behind Ho Chi Minh City's Digital Citizen Stations")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// The whole product on this machine: SQLite, an in-process bus and simulated stations.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[arg(long, default_value = "./dcs-data")]
+        data_dir: PathBuf,
+        /// How many simulated stations (the first is Diamond Island, Bình Trưng).
+        #[arg(long, default_value_t = 12)]
+        stations: usize,
+        /// Events per station per minute at the evening peak.
+        #[arg(long, default_value_t = 30.0)]
+        peak_per_minute: f64,
+    },
+    /// The production hub: PostgreSQL and NATS JetStream.
+    Serve {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long, env = "NATS_URL")]
+        nats_url: String,
+        #[arg(long, env = "DCS_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Drop the dashboards' read model and rebuild it from position 0 of the log.
+    Replay {
+        /// postgres://... or sqlite://...; without it, the demo's database in ./dcs-data.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// Manage the rollout plan.
+    Station {
+        #[command(subcommand)]
+        command: StationCommand,
+    },
+    /// Benchmarks (figures in docs/PERFORMANCE.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StationCommand {
+    /// Put a station on a ward's plan and print its one-time enrollment code.
+    Plan {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        station: String,
+        #[arg(long)]
+        ward: String,
+        #[arg(long)]
+        building: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Event-store append against raw PostgreSQL COPY of the same rows.
+    Append {
+        /// A PostgreSQL server; the benchmark works in a scratch database it creates and drops.
+        #[arg(long, env = "DATABASE_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+        database_url: String,
+        #[arg(long, default_value_t = 200_000)]
+        events: usize,
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Demo { listen, data_dir, stations, peak_per_minute } => {
+            let shutdown = CancellationToken::new();
+            let stop = shutdown.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                eprintln!("stopping: finishing work in flight…");
+                stop.cancel();
+            });
+            let opts = crate::demo::DemoOptions { listen, data_dir, stations, peak_per_minute };
+            crate::demo::run(opts, shutdown, None).await
+        }
+        Command::Serve { database_url, nats_url, listen } => {
+            let store = Store::connect(&database_url).await.context("cannot open the database")?;
+            let client = bus::nats::connect(&nats_url, "dcs hub", false).await?;
+            let link = bus::nats::NatsHub::open(client).await?;
+            let shutdown = CancellationToken::new();
+            let hub =
+                Hub::start(store, Box::new(link), HubOptions { listen, ingest: Default::default() }, shutdown.clone())
+                    .await?;
+            tracing::info!(port = hub.port(), "hub listening");
+            println!("DCS hub listening on http://{}:{}/", listen.ip(), hub.port());
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing the batch in hand and requests in flight");
+            shutdown.cancel();
+            hub.wait().await;
+            Ok(())
+        }
+        Command::Replay { database_url } => {
+            let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
+            let store = Store::connect(&url).await.context("cannot open the database")?;
+            let dashboard = projections::WardDashboard::new(store.clone());
+            let t = std::time::Instant::now();
+            let position = dashboard.rebuild().await?;
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "ward dashboard rebuilt from position 0 to {position} in {secs:.2} s ({:.0} events/s)",
+                position as f64 / secs.max(1e-9)
+            );
+            Ok(())
+        }
+        Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
+            let store = Store::connect(&database_url).await.context("cannot open the database")?;
+            let state = crate::AppState { store: store.clone(), dashboard: projections::WardDashboard::new(store) };
+            let req = crate::routes::PlanRequest { station_id: station, ward_code: ward, building };
+            let planned = crate::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);
+            println!("enrollment code: {}", planned.enrollment_code);
+            Ok(())
+        }
+        Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds } } => {
+            let b = crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1) };
+            let f = crate::bench::run(&b).await?;
+            println!();
+            println!(
+                "events            {} (average payload {} bytes, batches of {})",
+                f.events, f.payload_bytes, b.batch
+            );
+            println!("store append      {:>10.0} events/s", f.store_rate);
+            println!("raw COPY          {:>10.0} rows/s", f.copy_rate);
+            println!("ratio             {:>10.2} × raw COPY (median of {} rounds)", f.ratio(), b.rounds);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The API's one error type: maps to a status code and a JSON body `{"error", "field"?}`, and
+//! never leaks internals (those go to the log).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<domain::FieldError> for ApiError {
+    fn from(e: domain::FieldError) -> Self {
+        Self::Invalid { field: e.field, message: e.reason }
+    }
+}
+
+impl From<store::StoreError> for ApiError {
+    fn from(e: store::StoreError) -> Self {
+        match e {
+            store::StoreError::Conflict(m) => Self::Conflict(m),
+            store::StoreError::NotFound(m) => Self::NotFound(m),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<projections::ProjectionError> for ApiError {
+    fn from(e: projections::ProjectionError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = match &self {
+            Self::NotFound(m) => (StatusCode::NOT_FOUND, json!({ "error": m })),
+            Self::Invalid { field, message } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": format!("{field}: {message}"), "field": field }))
+            }
+            Self::Forbidden(m) => (StatusCode::FORBIDDEN, json!({ "error": m })),
+            Self::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
+            Self::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": "internal error; the hub's log has the details" }))
+            }
+        };
+        (status, Json(body)).into_response()
+    }
+}

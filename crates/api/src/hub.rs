@@ -1,0 +1,85 @@
+//! The hub: ingest, the dashboard projector, receipt lookups and the HTTP server, started together
+//! on one store and one bus and stopped together by one shutdown token. On shutdown the batch in
+//! hand is committed and acked, the projector catches up, and requests in flight are answered.
+
+use std::net::SocketAddr;
+
+use bus::HubLink;
+use ingest::{Ingest, IngestConfig};
+use projections::WardDashboard;
+use store::Store;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::{AppState, Application};
+
+#[derive(Debug, Clone)]
+pub struct HubOptions {
+    pub listen: SocketAddr,
+    pub ingest: IngestConfig,
+}
+
+pub struct Hub {
+    port: u16,
+    tasks: Vec<JoinHandle<()>>,
+    lookups: JoinHandle<()>,
+}
+
+impl Hub {
+    pub async fn start(
+        store: Store,
+        link: Box<dyn HubLink>,
+        options: HubOptions,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<Self> {
+        let lookups = link.lookups().await?;
+        let ingest = Ingest::new(store.clone(), link, options.ingest).await?;
+        let head = ingest.head();
+        let dashboard = WardDashboard::new(store.clone());
+        let app =
+            Application::build(AppState { store: store.clone(), dashboard: dashboard.clone() }, options.listen).await?;
+        let port = app.port();
+        let mut tasks = Vec::new();
+        let s = shutdown.clone();
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = ingest.run(s).await {
+                tracing::error!(error = %e, "ingest stopped with an error");
+            }
+        }));
+        tasks.push(tokio::spawn(dashboard.run(head, shutdown.clone())));
+        let s = shutdown.clone();
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = app.run_until_stopped(s).await {
+                tracing::error!(error = %e, "http server stopped with an error");
+            }
+        }));
+        let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, lookups));
+        Ok(Self { port, tasks, lookups })
+    }
+
+    /// The HTTP port (useful when listening on port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Waits for every part to finish after the shutdown token fired.
+    pub async fn wait(self) {
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        self.lookups.abort();
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,56 @@
+//! Dashboards as JSON: the city (all 168 wards) and one ward.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use projections::{CityDashboard, WardDashboardView};
+use serde::Serialize;
+
+use super::{today, ward_from_path};
+use crate::{ApiError, AppState};
+
+pub async fn wards() -> Json<&'static [domain::Ward]> {
+    Json(domain::ward::all())
+}
+
+pub async fn city(State(s): State<AppState>) -> Result<Json<CityDashboard>, ApiError> {
+    Ok(Json(s.dashboard.city(today()).await?))
+}
+
+/// A ward's dashboard, with the stations on its rollout plan.
+#[derive(Serialize)]
+pub struct WardPage {
+    #[serde(flatten)]
+    pub view: WardDashboardView,
+    pub planned_stations: Vec<PlannedStation>,
+}
+
+#[derive(Serialize)]
+pub struct PlannedStation {
+    pub station_id: String,
+    pub building: String,
+    pub status: String,
+    pub enrolled_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn ward_page(s: &AppState, code: &str) -> Result<WardPage, ApiError> {
+    let ward = ward_from_path(code)?;
+    let view = s.dashboard.ward(&ward, today()).await?;
+    let planned_stations = s
+        .store
+        .stations()
+        .await?
+        .into_iter()
+        .filter(|st| st.ward_code == ward.as_str())
+        .map(|st| PlannedStation {
+            station_id: st.station_id,
+            building: st.building,
+            status: st.status,
+            enrolled_at: st.enrolled_at,
+        })
+        .collect();
+    Ok(WardPage { view, planned_stations })
+}
+
+pub async fn ward(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<WardPage>, ApiError> {
+    Ok(Json(ward_page(&s, &code).await?))
+}

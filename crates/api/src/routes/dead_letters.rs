@@ -1,0 +1,49 @@
+//! `GET /api/v1/dead-letters`: what the hub could not accept, newest first, with reason and bytes.
+
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize)]
+pub struct Params {
+    limit: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct DeadLetterView {
+    pub id: i64,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+    pub subject: String,
+    pub event_id: Option<uuid::Uuid>,
+    pub station_id: Option<String>,
+    pub station_seq: Option<i64>,
+    pub reason: String,
+    pub detail: String,
+    pub receipt_status: Option<String>,
+    /// The bytes as received, as text where they are UTF-8.
+    pub raw: String,
+}
+
+pub async fn list(State(s): State<AppState>, Query(p): Query<Params>) -> Result<Json<Vec<DeadLetterView>>, ApiError> {
+    let limit = p.limit.unwrap_or(100).clamp(1, 1000);
+    let letters = s.store.dead_letters(limit).await?;
+    Ok(Json(
+        letters
+            .into_iter()
+            .map(|d| DeadLetterView {
+                id: d.id,
+                received_at: d.received_at,
+                subject: d.letter.subject,
+                event_id: d.letter.event_id,
+                station_id: d.letter.station_id,
+                station_seq: d.letter.station_seq,
+                reason: d.letter.reason,
+                detail: d.letter.detail,
+                receipt_status: d.letter.receipt_status,
+                raw: String::from_utf8_lossy(&d.letter.raw).into_owned(),
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,41 @@
+//! The hub's routes: JSON under `/api/v1`, pages at `/` and `/wards/{code}`.
+
+pub(crate) mod dashboard;
+mod dead_letters;
+mod health;
+mod pages;
+pub(crate) mod stations;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::AppState;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/api/v1/wards", get(dashboard::wards))
+        .route("/api/v1/city/dashboard", get(dashboard::city))
+        .route("/api/v1/wards/{code}/dashboard", get(dashboard::ward))
+        .route("/api/v1/stations", get(stations::list).post(stations::plan))
+        .route("/api/v1/stations/{id}/enrollment", post(stations::enroll))
+        .route("/api/v1/dead-letters", get(dead_letters::list))
+        .route("/", get(pages::city))
+        .route("/wards/{code}", get(pages::ward))
+        .fallback(|| async { crate::ApiError::NotFound("no such page".into()) })
+        .with_state(state)
+}
+
+/// "Today" on a dashboard: the current local day in Ho Chi Minh City.
+pub fn today() -> chrono::NaiveDate {
+    domain::time::local_day(chrono::Utc::now())
+}
+
+/// A ward code from a path, or a 404 that says why.
+pub fn ward_from_path(code: &str) -> Result<domain::WardCode, crate::ApiError> {
+    domain::WardCode::parse(code).map_err(|_| {
+        crate::ApiError::NotFound(format!("ward `{code}` is not one of the 168 wards of Ho Chi Minh City"))
+    })
+}
+pub(crate) use dashboard::WardPage;
+pub(crate) use stations::{plan_station, PlanRequest};

@@ -1,0 +1,153 @@
+//! Stations on the rollout plan: plan one (which gives its one-time enrollment code), list them,
+//! and enroll one (the station registers its public key with that code).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use station_agent::enroll::EnrollmentRequest;
+
+use crate::{ApiError, AppState};
+
+#[derive(Deserialize)]
+pub struct PlanRequest {
+    pub station_id: String,
+    pub ward_code: String,
+    pub building: String,
+}
+
+#[derive(Serialize)]
+pub struct Planned {
+    pub station_id: String,
+    pub ward_code: String,
+    pub building: String,
+    /// Give this to the installer; the hub keeps only its hash.
+    pub enrollment_code: String,
+}
+
+pub fn code_hash(code: &str) -> String {
+    hex::encode(Sha256::digest(code.trim().as_bytes()))
+}
+
+/// A one-time code an installer can type: four groups of four letters and digits.
+pub fn new_enrollment_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..4)
+        .map(|_| (0..4).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Puts a station on its ward's plan.
+pub async fn plan_station(s: &AppState, req: PlanRequest) -> Result<Planned, ApiError> {
+    let station =
+        domain::StationId::parse(&req.station_id).map_err(|e| domain::FieldError::new("station_id", e.reason))?;
+    let ward = domain::WardCode::parse(&req.ward_code).map_err(|e| domain::FieldError::new("ward_code", e.reason))?;
+    let building = req.building.trim();
+    if building.is_empty() || building.chars().count() > 200 {
+        return Err(domain::FieldError::new("building", "must be 1 to 200 characters").into());
+    }
+    let code = new_enrollment_code();
+    s.store
+        .plan_station(&store::NewStation {
+            station_id: station.to_string(),
+            ward_code: ward.to_string(),
+            building: building.to_string(),
+            enrollment_code_hash: code_hash(&code),
+        })
+        .await?;
+    Ok(Planned {
+        station_id: station.to_string(),
+        ward_code: ward.to_string(),
+        building: building.to_string(),
+        enrollment_code: code,
+    })
+}
+
+pub async fn plan(
+    State(s): State<AppState>,
+    Json(req): Json<PlanRequest>,
+) -> Result<(StatusCode, Json<Planned>), ApiError> {
+    Ok((StatusCode::CREATED, Json(plan_station(&s, req).await?)))
+}
+
+#[derive(Serialize)]
+pub struct StationView {
+    pub station_id: String,
+    pub ward_code: String,
+    pub building: String,
+    pub status: String,
+    pub public_key: Option<String>,
+    pub last_seq: i64,
+    pub last_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+pub async fn list(State(s): State<AppState>) -> Result<Json<Vec<StationView>>, ApiError> {
+    let stations = s.store.stations().await?;
+    Ok(Json(
+        stations
+            .into_iter()
+            .map(|st| StationView {
+                station_id: st.station_id,
+                ward_code: st.ward_code,
+                building: st.building,
+                status: st.status,
+                public_key: st.public_key.map(hex::encode),
+                last_seq: st.last_seq,
+                last_seen_at: st.last_seen_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Registers a planned station's key. Repeating an enrollment with the same key is harmless;
+/// another key for an enrolled station is refused (that is a key rotation, a procedure of its own).
+pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> Result<(), ApiError> {
+    let Some(station) = s.store.station(id).await? else {
+        return Err(ApiError::NotFound(format!("station {id} is not on any ward's rollout plan; plan it first")));
+    };
+    if station.ward_code != req.ward_code {
+        return Err(domain::FieldError::new(
+            "ward_code",
+            format!("station {id} is planned in ward {}", station.ward_code),
+        )
+        .into());
+    }
+    let mut key = [0u8; 32];
+    hex::decode_to_slice(&req.public_key, &mut key)
+        .map_err(|_| domain::FieldError::new("public_key", "must be 64 hex digits"))?;
+    ed25519_key_ok(&key)?;
+    if code_hash(&req.enrollment_code) != station.enrollment_code_hash {
+        return Err(ApiError::Forbidden(format!("the enrollment code for station {id} is wrong")));
+    }
+    match station.public_key {
+        Some(existing) if existing == key => Ok(()),
+        Some(_) => Err(ApiError::Conflict(format!("station {id} is already enrolled with another key"))),
+        None => Ok(s.store.enroll_station(id, &key).await?),
+    }
+}
+
+fn ed25519_key_ok(key: &[u8; 32]) -> Result<(), ApiError> {
+    match ed25519_dalek::VerifyingKey::from_bytes(key) {
+        Ok(k) if !k.is_weak() => Ok(()),
+        _ => Err(domain::FieldError::new("public_key", "is not a usable Ed25519 public key").into()),
+    }
+}
+
+#[derive(Serialize)]
+pub struct Enrolled {
+    pub station_id: String,
+    pub status: &'static str,
+}
+
+pub async fn enroll(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Json(req): Json<EnrollmentRequest>,
+) -> Result<Json<Enrolled>, ApiError> {
+    enroll_station(&s, &id, &req).await?;
+    Ok(Json(Enrolled { station_id: id, status: "enrolled" }))
+}

@@ -1,0 +1,157 @@
+//! Server-rendered pages. Each page refreshes itself by fetching its own URL and swapping `<main>`,
+//! so there is one rendering path and the page works without JavaScript too.
+
+pub mod city;
+pub mod ward;
+
+use chrono::{DateTime, Utc};
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Numbers the Vietnamese way: 1.234.567.
+pub fn num(n: i64) -> String {
+    let s = domain::Vnd(n).to_string();
+    s.trim_end_matches(" ₫").to_string()
+}
+
+pub fn when(at: Option<DateTime<Utc>>) -> String {
+    at.map(domain::time::local_display).unwrap_or_else(|| "—".into())
+}
+
+/// The event kinds the dashboards show, with their Vietnamese labels.
+pub const KINDS: &[(&str, &str)] =
+    &[("DossierSubmitted", "Hồ sơ TTHC"), ("PaymentMade", "Thanh toán"), ("SecurityReportFiled", "Phản ánh ANTT")];
+
+pub fn layout(title: &str, main: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · DCS</title>
+<style>
+:root {{ --ink:#1b2430; --muted:#5b6776; --line:#e3e7ec; --brand:#b3261e; --bg:#f6f7f9; --card:#fff; --ok:#1f7a3a; }}
+* {{ box-sizing: border-box; }}
+body {{ margin:0; font:15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }}
+header {{ background:var(--brand); color:#fff; padding:14px 24px; display:flex; align-items:baseline; gap:16px; flex-wrap:wrap; }}
+header a {{ color:#fff; text-decoration:none; font-weight:600; font-size:18px; }}
+header span {{ opacity:.85; font-size:13px; }}
+main {{ padding:20px 24px; max-width:1200px; margin:0 auto; }}
+h1 {{ font-size:22px; margin:0 0 4px; }}
+.sub {{ color:var(--muted); margin:0 0 18px; font-size:13px; }}
+.cards {{ display:grid; grid-template-columns:repeat(auto-fit, minmax(170px, 1fr)); gap:12px; margin-bottom:18px; }}
+.card {{ background:var(--card); border:1px solid var(--line); border-radius:8px; padding:12px 14px; }}
+.card b {{ display:block; font-size:24px; font-variant-numeric:tabular-nums; }}
+.card small {{ color:var(--muted); }}
+table {{ width:100%; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:8px; overflow:hidden; }}
+th, td {{ padding:7px 10px; border-bottom:1px solid var(--line); text-align:left; }}
+th {{ background:#eef1f4; font-size:12px; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); position:sticky; top:0; }}
+td.n, th.n {{ text-align:right; font-variant-numeric:tabular-nums; }}
+tr.quiet td {{ color:#9aa4af; }}
+tr:hover td {{ background:#fafbfc; }}
+a {{ color:#0b57d0; }}
+.tools {{ display:flex; gap:12px; align-items:center; margin-bottom:10px; flex-wrap:wrap; }}
+.tools input[type=search] {{ padding:7px 10px; border:1px solid var(--line); border-radius:6px; min-width:260px; font:inherit; }}
+.live {{ color:var(--ok); font-size:12px; }}
+footer {{ color:var(--muted); font-size:12px; padding:18px 24px 30px; max-width:1200px; margin:0 auto; }}
+</style>
+</head>
+<body>
+<header><a href="/">DCS · Trạm công dân số TP.HCM</a><span>Digital Citizen Stations of Ho Chi Minh City</span></header>
+<main id="main">{main}</main>
+<footer>Danh mục 168 phường, xã, đặc khu: Công văn 1027/CTK-CSCL (dvhcvn, MIT). Giờ hiển thị: Asia/Ho_Chi_Minh.</footer>
+<script>
+// Refresh the figures every few seconds, keeping what the user typed in the filter.
+function applyFilter() {{
+  const box = document.getElementById('filter'); if (!box) return;
+  const only = document.getElementById('only-active');
+  const q = box.value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
+  document.querySelectorAll('tr[data-name]').forEach(tr => {{
+    const hit = tr.dataset.name.includes(q) || tr.dataset.code.includes(q);
+    const active = !only || !only.checked || tr.dataset.active === '1';
+    tr.style.display = hit && active ? '' : 'none';
+  }});
+}}
+async function refresh() {{
+  try {{
+    const r = await fetch(location.href, {{ headers: {{ 'Accept': 'text/html' }} }});
+    if (!r.ok) return;
+    const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
+    const fresh = doc.getElementById('main');
+    const keep = {{ q: document.getElementById('filter')?.value, only: document.getElementById('only-active')?.checked }};
+    document.getElementById('main').innerHTML = fresh.innerHTML;
+    if (keep.q !== undefined) document.getElementById('filter').value = keep.q;
+    if (keep.only !== undefined) document.getElementById('only-active').checked = keep.only;
+    bind(); applyFilter();
+  }} catch (e) {{ /* the hub may be restarting; try again next time */ }}
+}}
+function bind() {{
+  document.getElementById('filter')?.addEventListener('input', applyFilter);
+  document.getElementById('only-active')?.addEventListener('change', applyFilter);
+}}
+bind(); applyFilter(); setInterval(refresh, 3000);
+</script>
+</body>
+</html>"#,
+        title = esc(title),
+    )
+}
+
+/// Lowercase, without diacritics, for the filter box (`Bình Trưng` → `binh trung`).
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'à' | 'á' | 'ả' | 'ã' | 'ạ' | 'ă' | 'ằ' | 'ắ' | 'ẳ' | 'ẵ' | 'ặ' | 'â' | 'ầ' | 'ấ' | 'ẩ' | 'ẫ' | 'ậ' => {
+                'a'
+            }
+            'À' | 'Á' | 'Ả' | 'Ã' | 'Ạ' | 'Ă' | 'Ằ' | 'Ắ' | 'Ẳ' | 'Ẵ' | 'Ặ' | 'Â' | 'Ầ' | 'Ấ' | 'Ẩ' | 'Ẫ' | 'Ậ' => {
+                'a'
+            }
+            'è' | 'é' | 'ẻ' | 'ẽ' | 'ẹ' | 'ê' | 'ề' | 'ế' | 'ể' | 'ễ' | 'ệ' => 'e',
+            'È' | 'É' | 'Ẻ' | 'Ẽ' | 'Ẹ' | 'Ê' | 'Ề' | 'Ế' | 'Ể' | 'Ễ' | 'Ệ' => 'e',
+            'ì' | 'í' | 'ỉ' | 'ĩ' | 'ị' | 'Ì' | 'Í' | 'Ỉ' | 'Ĩ' | 'Ị' => 'i',
+            'ò' | 'ó' | 'ỏ' | 'õ' | 'ọ' | 'ô' | 'ồ' | 'ố' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ờ' | 'ớ' | 'ở' | 'ỡ' | 'ợ' => {
+                'o'
+            }
+            'Ò' | 'Ó' | 'Ỏ' | 'Õ' | 'Ọ' | 'Ô' | 'Ồ' | 'Ố' | 'Ổ' | 'Ỗ' | 'Ộ' | 'Ơ' | 'Ờ' | 'Ớ' | 'Ở' | 'Ỡ' | 'Ợ' => {
+                'o'
+            }
+            'ù' | 'ú' | 'ủ' | 'ũ' | 'ụ' | 'ư' | 'ừ' | 'ứ' | 'ử' | 'ữ' | 'ự' => 'u',
+            'Ù' | 'Ú' | 'Ủ' | 'Ũ' | 'Ụ' | 'Ư' | 'Ừ' | 'Ứ' | 'Ử' | 'Ữ' | 'Ự' => 'u',
+            'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ' | 'Ỳ' | 'Ý' | 'Ỷ' | 'Ỹ' | 'Ỵ' => 'y',
+            'đ' | 'Đ' => 'd',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_diacritics_and_case() {
+        assert_eq!(fold("Phường Bình Trưng"), "phuong binh trung");
+        assert_eq!(fold("Đặc khu Côn Đảo"), "dac khu con dao");
+    }
+
+    #[test]
+    fn escaping_neutralises_markup() {
+        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}
