@@ -84,7 +84,8 @@ impl Writer {
     /// Appends the batch in one transaction. Events get consecutive positions in batch order.
     /// On error nothing is written and the writer can be used again.
     pub async fn append(&mut self, batch: &AppendBatch) -> Result<Appended> {
-        let recorded_at = Utc::now();
+        // Microseconds: what PostgreSQL keeps, so a receipt rebuilt from the store equals the first.
+        let recorded_at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).expect("now is in range");
         let first = self.next;
         let result = match &self.db {
             Db::Postgres(p) => pg::append(p, first, batch, recorded_at).await,

@@ -5,4 +5,4 @@ mod db;
 mod nats;
 
 pub use db::{pg_admin_url, TestDb};
-pub use nats::NatsServer;
+pub use nats::{free_port, NatsServer};

@@ -1,0 +1,8 @@
+//! End-to-end tests: the real `dcs` and `station-agent` binaries, a fresh PostgreSQL database and
+//! a private NATS server per test.
+
+mod dead_letters;
+mod delivery;
+mod demo;
+mod outage;
+mod support;

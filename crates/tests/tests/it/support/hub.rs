@@ -1,0 +1,114 @@
+//! `dcs serve` as a child process on PostgreSQL and NATS.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use super::{binary, kill9, tail, terminate};
+
+pub struct HubProcess {
+    child: Option<Child>,
+    pub url: String,
+    database_url: String,
+    nats_url: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl HubProcess {
+    pub fn start(database_url: &str, nats_url: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("hub.log");
+        let mut hub = Self {
+            child: None,
+            url: String::new(),
+            database_url: database_url.into(),
+            nats_url: nats_url.into(),
+            log,
+            _dir: dir,
+        };
+        hub.restart();
+        hub
+    }
+
+    /// Starts the hub (again) on the same database and NATS, on a new port.
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none(), "hub already running");
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
+        let mut child = Command::new(binary("dcs"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("DATABASE_URL", &self.database_url)
+            .env("NATS_URL", &self.nats_url)
+            .env("RUST_LOG", "info,sqlx=warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start dcs serve");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("DCS hub listening on ") {
+                    let _ = tx.send(url.trim_end_matches('/').to_string());
+                }
+            }
+        });
+        self.url = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("the hub did not start; its log:\n{}", tail(&self.log, 40)));
+        self.child = Some(child);
+    }
+
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            kill9(&mut c);
+        }
+    }
+
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let mut c = self.child.take().expect("hub running");
+        terminate(&mut c, Duration::from_secs(30))
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        reqwest::get(format!("{}{path}", self.url)).await.unwrap()
+    }
+
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        let r = self.get(path).await;
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.unwrap()
+    }
+
+    /// Plans a station and returns its enrollment code.
+    pub async fn plan(&self, station: &str, ward: &str, building: &str) -> String {
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/stations", self.url))
+            .json(&serde_json::json!({"station_id": station, "ward_code": ward, "building": building}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "planning {station}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        body["enrollment_code"].as_str().unwrap().to_string()
+    }
+
+    /// Total events on the city dashboard.
+    pub async fn city_total(&self) -> i64 {
+        self.json("/api/v1/city/dashboard").await["total"].as_i64().unwrap()
+    }
+
+    pub fn log_tail(&self) -> String {
+        tail(&self.log, 60)
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- hub log ---\n{}", self.log_tail());
+        }
+        self.kill9();
+    }
+}
