@@ -185,8 +185,16 @@ impl StationEvent {
 fn read<T: DeserializeOwned>(payload: &serde_json::Value) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(payload).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { "payload".to_string() } else { format!("payload.{path}") };
-        FieldError::new(field, e.into_inner().to_string())
+        let message = e.into_inner().to_string();
+        // serde reports a missing field at its parent; name the field itself.
+        let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()).map(str::to_string);
+        let field = match (path.as_str(), missing) {
+            (".", Some(m)) => format!("payload.{m}"),
+            (".", None) => "payload".to_string(),
+            (p, Some(m)) => format!("payload.{p}.{m}"),
+            (p, None) => format!("payload.{p}"),
+        };
+        FieldError::new(field, message)
     })
 }
 
@@ -260,7 +268,7 @@ mod tests {
                 json!({"bill_type":"water","provider":"EVN","bill_reference":"x","amount_vnd":"5"}),
                 "payload.amount_vnd",
             ),
-            (PAYMENT_MADE, json!({"bill_type":"water","provider":"EVN","amount_vnd":5}), "payload"),
+            (PAYMENT_MADE, json!({"bill_type":"water","provider":"EVN","amount_vnd":5}), "payload.bill_reference"),
             (
                 DOSSIER_SUBMITTED,
                 json!({"dossier_code":"nope","procedure_code":"1.001193","fee_vnd":0}),

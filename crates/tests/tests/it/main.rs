@@ -5,4 +5,5 @@ mod dead_letters;
 mod delivery;
 mod demo;
 mod outage;
+mod station_api;
 mod support;

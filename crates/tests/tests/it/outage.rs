@@ -18,7 +18,7 @@ async fn an_agent_started_while_nats_is_down_keeps_recording_and_delivers_everyt
     let dir = tempfile::tempdir().unwrap();
     let out = crate::support::agent_enroll(dir.path(), &hub.url, "st-27097-outage", "27097", "Diamond Island", &code);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let agent = AgentProcess::start_in(dir, "st-27097-outage", "27097", &nats.url()).await;
+    let agent = AgentProcess::start_in(dir, "st-27097-outage", &nats.url()).await;
     for i in 0..150 {
         agent.record(i).await.unwrap();
     }

@@ -11,7 +11,6 @@ use super::{binary, eventually, kill9, tail, HubProcess};
 
 pub struct AgentProcess {
     pub station: String,
-    pub ward: String,
     pub api: String,
     dir: tempfile::TempDir,
     nats_url: String,
@@ -36,14 +35,13 @@ impl AgentProcess {
         let dir = tempfile::tempdir().unwrap();
         let out = enroll(dir.path(), &hub.url, station, ward, "Tòa nhà thử nghiệm", &code);
         assert!(out.status.success(), "enroll failed: {}", String::from_utf8_lossy(&out.stderr));
-        Self::start_in(dir, station, ward, nats_url).await
+        Self::start_in(dir, station, nats_url).await
     }
 
     /// Starts an agent whose data directory is already enrolled.
-    pub async fn start_in(dir: tempfile::TempDir, station: &str, ward: &str, nats_url: &str) -> Self {
+    pub async fn start_in(dir: tempfile::TempDir, station: &str, nats_url: &str) -> Self {
         let mut agent = Self {
             station: station.into(),
-            ward: ward.into(),
             api: String::new(),
             dir,
             nats_url: nats_url.into(),
