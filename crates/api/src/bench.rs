@@ -29,6 +29,8 @@ pub struct AppendBench {
 pub struct AppendFigures {
     pub events: usize,
     pub payload_bytes: usize,
+    /// Average size of the signed station event bytes kept with each row.
+    pub signed_bytes: usize,
     pub store_rate: f64,
     pub copy_rate: f64,
 }
@@ -40,7 +42,7 @@ impl AppendFigures {
 }
 
 /// Signed station events turned into store rows exactly as ingest does, from 50 stations.
-pub fn realistic_rows(n: usize) -> Vec<NewEvent> {
+pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
     let mut rng = rand::thread_rng();
     let stations: Vec<(String, SigningKey)> =
         (0..50).map(|i| (format!("st-27097-bench-{i}"), SigningKey::from_bytes(&[i as u8 + 1; 32]))).collect();
@@ -70,7 +72,7 @@ pub fn realistic_rows(n: usize) -> Vec<NewEvent> {
         let env = domain::protocol::Envelope::parse(&bytes).expect("generated events parse");
         let routed = route(event, &env);
         let mut agg = AnyAggregate::new(routed.aggregate_type).expect("known type");
-        let events = futures::executor::block_on(agg.execute(routed.command)).expect("fresh aggregates accept");
+        let events = agg.execute(routed.command).await.expect("fresh aggregates accept");
         let e = events.into_iter().next().expect("one event");
         rows.push(NewEvent {
             event_id: id,
@@ -117,8 +119,9 @@ pub async fn run(b: &AppendBench) -> anyhow::Result<AppendFigures> {
 
 async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
     eprintln!("generating {} signed events…", b.events);
-    let rows = realistic_rows(b.events);
+    let rows = realistic_rows(b.events).await;
     let payload_bytes = rows.iter().map(|r| r.payload.to_string().len()).sum::<usize>() / rows.len().max(1);
+    let signed_bytes = rows.iter().map(|r| r.raw.as_ref().map_or(0, Vec::len)).sum::<usize>() / rows.len().max(1);
     let store = Store::connect(url).await?;
     let mut conn = PgConnection::connect(url).await?;
     sqlx::query("CREATE TABLE events_copy (LIKE events INCLUDING ALL)").execute(&mut conn).await?;
@@ -170,6 +173,7 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
     Ok(AppendFigures {
         events: rows.len(),
         payload_bytes,
+        signed_bytes,
         store_rate: n / median(&mut store_times).as_secs_f64(),
         copy_rate: n / median(&mut copy_times).as_secs_f64(),
     })

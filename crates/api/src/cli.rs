@@ -146,8 +146,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let f = crate::bench::run(&b).await?;
             println!();
             println!(
-                "events            {} (average payload {} bytes, batches of {})",
-                f.events, f.payload_bytes, b.batch
+                "events            {} (signed station bytes {} B, domain payload {} B on average; batches of {})",
+                f.events, f.signed_bytes, f.payload_bytes, b.batch
             );
             println!("store append      {:>10.0} events/s", f.store_rate);
             println!("raw COPY          {:>10.0} rows/s", f.copy_rate);
