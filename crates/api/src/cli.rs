@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand};
 use store::Store;
 use tokio_util::sync::CancellationToken;
 
-use crate::hub::{shutdown_signal, Hub, HubOptions};
+use station_agent::signal::shutdown as shutdown_signal;
+
+use crate::hub::{Hub, HubOptions};
 
 #[derive(Parser)]
 #[command(name = "dcs", version, about = "DCS: the platform behind Ho Chi Minh City's Digital Citizen Stations")]

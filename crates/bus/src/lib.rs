@@ -68,7 +68,7 @@ pub struct Delivery {
 }
 
 enum Acker {
-    Nats(async_nats::jetstream::Message),
+    Nats(Box<async_nats::jetstream::Message>),
     Memory(memory::Requeue),
 }
 

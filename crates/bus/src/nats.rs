@@ -163,7 +163,7 @@ impl NatsHub {
             signature: header(subjects::HEADER_SIGNATURE),
             bytes: m.payload.clone(),
             attempt,
-            acker: Acker::Nats(m),
+            acker: Acker::Nats(Box::new(m)),
         }
     }
 }

@@ -2,7 +2,6 @@
 //! the log in global order from its checkpoint and writes its rows and its new checkpoint in one
 //! transaction, so any read model can be dropped and rebuilt by replay and equal the live one.
 
-mod db;
 pub mod ward_dashboard;
 
 pub use ward_dashboard::{CityDashboard, KindCount, StationActivity, WardDashboard, WardDashboardView, WardSummary};

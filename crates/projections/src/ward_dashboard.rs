@@ -11,8 +11,9 @@ use store::Store;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::{on_db, sql};
 use crate::Result;
+use store::dialect::sql;
+use store::on_db;
 
 /// This projection's name in `projection_checkpoints`.
 pub const NAME: &str = "ward_dashboard";

@@ -9,6 +9,7 @@ pub mod enroll;
 pub mod http;
 pub mod outbox;
 pub mod publisher;
+pub mod signal;
 
 pub use agent::{Agent, AgentError, Recorded};
 pub use config::StationConfig;

@@ -121,7 +121,7 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr) -> anyhow::Resu
     let stop = shutdown.clone();
     axum::serve(listener, http::router(agent))
         .with_graceful_shutdown(async move {
-            wait_for_signal().await;
+            station_agent::signal::shutdown().await;
             stop.cancel();
         })
         .await?;
@@ -129,16 +129,4 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr) -> anyhow::Resu
     let _ = publisher.await;
     tracing::info!("station agent stopped; unconfirmed events stay in the outbox");
     Ok(())
-}
-
-async fn wait_for_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
-        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }

@@ -4,7 +4,9 @@
 //! and the raw signed bytes kept beside each station event. Also the station registry and the
 //! dead-letter table, which the writer updates in the same transaction as the events.
 
+mod common;
 mod copy;
+pub mod dialect;
 mod pg;
 mod sqlite;
 mod types;
@@ -91,18 +93,12 @@ impl Store {
 
     /// The highest position in the log (0 when empty).
     pub async fn head(&self) -> Result<i64> {
-        match &self.db {
-            Db::Postgres(p) => pg::head(p).await,
-            Db::Sqlite(p) => sqlite::head(p).await,
-        }
+        common::head(&self.db).await
     }
 
     /// Up to `limit` log entries after `position`, in order: what projections read.
     pub async fn read_log(&self, after: i64, limit: i64) -> Result<Vec<LogEntry>> {
-        match &self.db {
-            Db::Postgres(p) => pg::read_log(p, after, limit).await,
-            Db::Sqlite(p) => sqlite::read_log(p, after, limit).await,
-        }
+        common::read_log(&self.db, after, limit).await
     }
 
     /// Up to `limit` whole events after `position`, in order.
@@ -141,18 +137,12 @@ impl Store {
         if self.station(&station.station_id).await?.is_some() {
             return Err(StoreError::Conflict(format!("station {} is already planned", station.station_id)));
         }
-        match &self.db {
-            Db::Postgres(p) => pg::plan_station(p, station).await,
-            Db::Sqlite(p) => sqlite::plan_station(p, station).await,
-        }
+        common::plan_station(&self.db, station).await
     }
 
     /// Records the station's public key; it may then publish events.
     pub async fn enroll_station(&self, station_id: &str, public_key: &[u8]) -> Result<()> {
-        match &self.db {
-            Db::Postgres(p) => pg::enroll_station(p, station_id, public_key).await,
-            Db::Sqlite(p) => sqlite::enroll_station(p, station_id, public_key).await,
-        }
+        common::enroll_station(&self.db, station_id, public_key).await
     }
 
     pub async fn station(&self, station_id: &str) -> Result<Option<StationRecord>> {
@@ -160,17 +150,11 @@ impl Store {
     }
 
     pub async fn stations(&self) -> Result<Vec<StationRecord>> {
-        match &self.db {
-            Db::Postgres(p) => pg::stations(p).await,
-            Db::Sqlite(p) => sqlite::stations(p).await,
-        }
+        common::stations(&self.db).await
     }
 
     /// The most recent dead letters, newest first.
     pub async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>> {
-        match &self.db {
-            Db::Postgres(p) => pg::dead_letters(p, limit).await,
-            Db::Sqlite(p) => sqlite::dead_letters(p, limit).await,
-        }
+        common::dead_letters(&self.db, limit).await
     }
 }

@@ -9,10 +9,6 @@ use crate::copy::{CopyEncoder, EVENT_COLUMNS};
 use crate::writer::AppendBatch;
 use crate::*;
 
-pub async fn head(pool: &PgPool) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(position), 0)::BIGINT FROM events").fetch_one(pool).await?)
-}
-
 pub async fn append(pool: &PgPool, first: i64, batch: &AppendBatch, recorded_at: DateTime<Utc>) -> Result<()> {
     let mut tx = pool.begin().await?;
     if !batch.events.is_empty() {
@@ -62,28 +58,6 @@ pub async fn append(pool: &PgPool, first: i64, batch: &AppendBatch, recorded_at:
     }
     tx.commit().await?;
     Ok(())
-}
-
-const LOG_COLUMNS: &str = "position, event_type, station_id, ward_code, occurred_at, recorded_at";
-
-fn log_entry(r: &PgRow) -> Result<LogEntry> {
-    Ok(LogEntry {
-        position: r.try_get(0)?,
-        event_type: r.try_get(1)?,
-        station_id: r.try_get(2)?,
-        ward_code: r.try_get(3)?,
-        occurred_at: r.try_get(4)?,
-        recorded_at: r.try_get(5)?,
-    })
-}
-
-pub async fn read_log(pool: &PgPool, after: i64, limit: i64) -> Result<Vec<LogEntry>> {
-    let rows = sqlx::query(&format!("SELECT {LOG_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2"))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-    rows.iter().map(log_entry).collect()
 }
 
 const EVENT_SELECT: &str = "SELECT position, recorded_at, event_id, aggregate_type, aggregate_id, aggregate_seq, \
@@ -163,83 +137,4 @@ pub async fn find_outcomes(pool: &PgPool, ids: &[Uuid]) -> Result<Vec<Outcome>> 
         });
     }
     Ok(out)
-}
-
-pub async fn plan_station(pool: &PgPool, s: &NewStation) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at) \
-         VALUES ($1, $2, $3, 'planned', $4, now())",
-    )
-    .bind(&s.station_id)
-    .bind(&s.ward_code)
-    .bind(&s.building)
-    .bind(&s.enrollment_code_hash)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-pub async fn enroll_station(pool: &PgPool, station_id: &str, public_key: &[u8]) -> Result<()> {
-    sqlx::query("UPDATE stations SET status = 'enrolled', public_key = $2, enrolled_at = now() WHERE station_id = $1")
-        .bind(station_id)
-        .bind(public_key)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-pub async fn stations(pool: &PgPool) -> Result<Vec<StationRecord>> {
-    let rows = sqlx::query(
-        "SELECT station_id, ward_code, building, status, enrollment_code_hash, public_key, planned_at, enrolled_at, \
-         last_seq, last_hash, last_seen_at FROM stations ORDER BY station_id",
-    )
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StationRecord {
-                station_id: r.try_get(0)?,
-                ward_code: r.try_get(1)?,
-                building: r.try_get(2)?,
-                status: r.try_get(3)?,
-                enrollment_code_hash: r.try_get(4)?,
-                public_key: r.try_get(5)?,
-                planned_at: r.try_get(6)?,
-                enrolled_at: r.try_get(7)?,
-                last_seq: r.try_get(8)?,
-                last_hash: r.try_get(9)?,
-                last_seen_at: r.try_get(10)?,
-            })
-        })
-        .collect()
-}
-
-pub async fn dead_letters(pool: &PgPool, limit: i64) -> Result<Vec<DeadLetter>> {
-    let rows = sqlx::query(
-        "SELECT id, received_at, subject, event_id, station_id, station_seq, reason, detail, raw, signature, \
-         chain_advanced, receipt_status FROM dead_letters ORDER BY id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(DeadLetter {
-                id: r.try_get(0)?,
-                received_at: r.try_get(1)?,
-                letter: NewDeadLetter {
-                    subject: r.try_get(2)?,
-                    event_id: r.try_get(3)?,
-                    station_id: r.try_get(4)?,
-                    station_seq: r.try_get(5)?,
-                    reason: r.try_get(6)?,
-                    detail: r.try_get(7)?,
-                    raw: r.try_get(8)?,
-                    signature: r.try_get(9)?,
-                    chain_advanced: r.try_get(10)?,
-                    receipt_status: r.try_get(11)?,
-                },
-            })
-        })
-        .collect()
 }

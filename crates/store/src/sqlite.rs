@@ -26,10 +26,6 @@ fn json(r: &SqliteRow, i: usize) -> Result<serde_json::Value> {
     serde_json::from_str(&s).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
-pub async fn head(pool: &SqlitePool) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) FROM events").fetch_one(pool).await?)
-}
-
 pub async fn append(pool: &SqlitePool, first: i64, batch: &AppendBatch, recorded_at: DateTime<Utc>) -> Result<()> {
     let mut tx = pool.begin().await?;
     for (i, e) in batch.events.iter().enumerate() {
@@ -86,28 +82,6 @@ pub async fn append(pool: &SqlitePool, first: i64, batch: &AppendBatch, recorded
     }
     tx.commit().await?;
     Ok(())
-}
-
-const LOG_COLUMNS: &str = "position, event_type, station_id, ward_code, occurred_at, recorded_at";
-
-pub async fn read_log(pool: &SqlitePool, after: i64, limit: i64) -> Result<Vec<LogEntry>> {
-    let rows = sqlx::query(&format!("SELECT {LOG_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?"))
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(LogEntry {
-                position: r.try_get(0)?,
-                event_type: r.try_get(1)?,
-                station_id: r.try_get(2)?,
-                ward_code: r.try_get(3)?,
-                occurred_at: r.try_get(4)?,
-                recorded_at: r.try_get(5)?,
-            })
-        })
-        .collect()
 }
 
 const EVENT_SELECT: &str = "SELECT position, recorded_at, event_id, aggregate_type, aggregate_id, aggregate_seq, \
@@ -202,86 +176,4 @@ pub async fn find_outcomes(pool: &SqlitePool, ids: &[Uuid]) -> Result<Vec<Outcom
         }
     }
     Ok(out)
-}
-
-pub async fn plan_station(pool: &SqlitePool, s: &NewStation) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at) \
-         VALUES (?, ?, ?, 'planned', ?, ?)",
-    )
-    .bind(&s.station_id)
-    .bind(&s.ward_code)
-    .bind(&s.building)
-    .bind(&s.enrollment_code_hash)
-    .bind(Utc::now())
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-pub async fn enroll_station(pool: &SqlitePool, station_id: &str, public_key: &[u8]) -> Result<()> {
-    sqlx::query("UPDATE stations SET status = 'enrolled', public_key = ?, enrolled_at = ? WHERE station_id = ?")
-        .bind(public_key)
-        .bind(Utc::now())
-        .bind(station_id)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-pub async fn stations(pool: &SqlitePool) -> Result<Vec<StationRecord>> {
-    let rows = sqlx::query(
-        "SELECT station_id, ward_code, building, status, enrollment_code_hash, public_key, planned_at, enrolled_at, \
-         last_seq, last_hash, last_seen_at FROM stations ORDER BY station_id",
-    )
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(StationRecord {
-                station_id: r.try_get(0)?,
-                ward_code: r.try_get(1)?,
-                building: r.try_get(2)?,
-                status: r.try_get(3)?,
-                enrollment_code_hash: r.try_get(4)?,
-                public_key: r.try_get(5)?,
-                planned_at: r.try_get(6)?,
-                enrolled_at: r.try_get(7)?,
-                last_seq: r.try_get(8)?,
-                last_hash: r.try_get(9)?,
-                last_seen_at: r.try_get(10)?,
-            })
-        })
-        .collect()
-}
-
-pub async fn dead_letters(pool: &SqlitePool, limit: i64) -> Result<Vec<DeadLetter>> {
-    let rows = sqlx::query(
-        "SELECT id, received_at, subject, event_id, station_id, station_seq, reason, detail, raw, signature, \
-         chain_advanced, receipt_status FROM dead_letters ORDER BY id DESC LIMIT ?",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let event_id: Option<String> = r.try_get(3)?;
-            Ok(DeadLetter {
-                id: r.try_get(0)?,
-                received_at: r.try_get(1)?,
-                letter: NewDeadLetter {
-                    subject: r.try_get(2)?,
-                    event_id: event_id.and_then(|s| Uuid::parse_str(&s).ok()),
-                    station_id: r.try_get(4)?,
-                    station_seq: r.try_get(5)?,
-                    reason: r.try_get(6)?,
-                    detail: r.try_get(7)?,
-                    raw: r.try_get(8)?,
-                    signature: r.try_get(9)?,
-                    chain_advanced: r.try_get(10)?,
-                    receipt_status: r.try_get(11)?,
-                },
-            })
-        })
-        .collect()
 }

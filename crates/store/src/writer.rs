@@ -6,10 +6,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sqlx::{Connection, PgConnection};
 
-use crate::{pg, sqlite, Db, NewDeadLetter, NewEvent, Result, StationCursor};
+use crate::{common, pg, sqlite, Db, NewDeadLetter, NewEvent, Result, StationCursor};
 
 /// Key of the PostgreSQL advisory lock that makes a writer the only one.
-const WRITER_LOCK: i64 = 0x4443_535f_4c4f_47; // "DCS_LOG"
+const WRITER_LOCK: i64 = 0x0044_4353_5f4c_4f47; // "DCS_LOG"
 
 /// Everything one ingest batch (or one staff command) changes, committed together.
 #[derive(Debug, Default, Clone)]
@@ -69,10 +69,7 @@ impl Writer {
     }
 
     async fn reload(&mut self) -> Result<()> {
-        self.next = match &self.db {
-            Db::Postgres(p) => pg::head(p).await?,
-            Db::Sqlite(p) => sqlite::head(p).await?,
-        } + 1;
+        self.next = common::head(&self.db).await? + 1;
         Ok(())
     }
 

@@ -10,8 +10,10 @@ use rand::Rng;
 /// (national code, fee in VND): procedures whose code the reference data gives.
 const PROCEDURES: &[(&str, i64)] = &[("1.001193", 0), ("1.000894", 0)];
 
-/// (bill type, payees, typical range in VND, weight).
-const BILLS: &[(BillType, &[&str], (i64, i64), u32)] = &[
+/// A bill type, its payees, its typical range in VND and how often residents pay it.
+type Bill = (BillType, &'static [&'static str], (i64, i64), u32);
+
+const BILLS: &[Bill] = &[
     (BillType::Electricity, &["EVNHCMC"], (300_000, 1_500_000), 30),
     (BillType::Water, &["SAWACO", "Cấp nước Gia Định", "Cấp nước Bến Thành"], (100_000, 500_000), 22),
     (BillType::Internet, &["VNPT", "Viettel", "FPT Telecom"], (165_000, 350_000), 14),

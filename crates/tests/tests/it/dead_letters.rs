@@ -152,8 +152,6 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
 
     // The invalid payload advanced the chain: seq 3 after it is accepted.
     let id3 = Uuid::now_v7();
-    let bad2 = event(STATION, id_bad, 2, chain_hash(&e1), payment(0));
-    let _ = bad2; // the bytes the hub kept for seq 2 are the ones published above
     let stored: Vec<u8> = sqlx::query_scalar("SELECT raw FROM dead_letters WHERE reason = 'invalid_payload'")
         .fetch_one(&pool)
         .await
@@ -163,4 +161,19 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
         (hub.city_total().await == 2).then_some(())
     })
     .await;
+
+    // An event ahead of its missing predecessor is held, not rejected: seq 5 before seq 4.
+    let e3: Vec<u8> = sqlx::query_scalar("SELECT raw FROM events WHERE position = 2").fetch_one(&pool).await.unwrap();
+    let (id4, id5) = (Uuid::now_v7(), Uuid::now_v7());
+    let e4 = event(STATION, id4, 4, chain_hash(&e3), payment(10_000));
+    let e5 = event(STATION, id5, 5, chain_hash(&e4), payment(20_000));
+    publish(&js, STATION, &e5, &key, id5).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(hub.city_total().await, 2, "seq 5 waits for seq 4");
+    publish(&js, STATION, &e4, &key, id4).await;
+    eventually("seq 4 and the held seq 5 accepted", Duration::from_secs(20), || async {
+        (hub.city_total().await == 4).then_some(())
+    })
+    .await;
+    assert_eq!(reasons(&hub).await.len(), 6, "holding made no dead letter");
 }

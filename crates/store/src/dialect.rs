@@ -3,15 +3,16 @@
 
 use std::borrow::Cow;
 
+#[macro_export]
 macro_rules! on_db {
     ($db:expr, |$pool:ident, $pg:ident| $body:expr) => {
         match $db {
-            store::Db::Postgres($pool) => {
+            $crate::Db::Postgres($pool) => {
                 #[allow(unused_variables)]
                 let $pg = true;
                 $body
             }
-            store::Db::Sqlite($pool) => {
+            $crate::Db::Sqlite($pool) => {
                 #[allow(unused_variables)]
                 let $pg = false;
                 $body
@@ -19,7 +20,6 @@ macro_rules! on_db {
         }
     };
 }
-pub(crate) use on_db;
 
 pub fn sql(pg: bool, text: &str) -> Cow<'_, str> {
     if pg {
