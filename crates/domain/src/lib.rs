@@ -1,8 +1,11 @@
 //! The DCS domain: the station protocol (envelope bytes, signatures, hash chain, receipts),
-//! value types (ward, station, VND), the station event kinds, and the cqrs-es aggregates.
+//! value types (ward, station, VND, citizen pseudonym), the station event kinds, and the cqrs-es
+//! aggregates.
 //! This crate does no IO: no files, no network, no clock reads except where a caller passes time in.
 
 pub mod aggregates;
+mod check;
+pub mod citizen;
 pub mod kinds;
 pub mod money;
 pub mod protocol;
@@ -10,6 +13,7 @@ pub mod station;
 pub mod time;
 pub mod ward;
 
+pub use citizen::{CitizenId, CitizenRef};
 pub use money::Vnd;
 pub use station::StationId;
 pub use ward::{Ward, WardCode};

@@ -1,0 +1,172 @@
+//! The DataCorrection aggregate: a resident asks to correct their record in the national
+//! population database, at a station or through another channel (commune police, the police
+//! hotline, VNeID) that staff record; the police verify the request, then correct or reject.
+
+mod staff;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use staff::{staff_command, STAFF_COMMANDS};
+
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use super::lifecycle::{require, Lifecycle};
+use super::DomainError;
+use crate::citizen::CitizenRef;
+use crate::kinds::{check_fields, CitizenField, CorrectionChannel};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataCorrectionCommand {
+    /// From a station (`data_correction.requested`, channel `station`), or recorded by staff for
+    /// the other channels.
+    RequestDataCorrection {
+        fields: Vec<CitizenField>,
+        channel: CorrectionChannel,
+        citizen: CitizenRef,
+        station: Option<String>,
+        ward: Option<String>,
+        at: DateTime<Utc>,
+    },
+    VerifyDataCorrection {
+        at: DateTime<Utc>,
+    },
+    CorrectData {
+        at: DateTime<Utc>,
+    },
+    RejectDataCorrection {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DataCorrectionEvent {
+    DataCorrectionRequested {
+        fields: Vec<CitizenField>,
+        channel: CorrectionChannel,
+        citizen: CitizenRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        station: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ward: Option<String>,
+        at: DateTime<Utc>,
+    },
+    DataCorrectionVerified {
+        at: DateTime<Utc>,
+    },
+    DataCorrected {
+        at: DateTime<Utc>,
+    },
+    DataCorrectionRejected {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for DataCorrectionEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::DataCorrectionRequested { .. } => "DataCorrectionRequested",
+            Self::DataCorrectionVerified { .. } => "DataCorrectionVerified",
+            Self::DataCorrected { .. } => "DataCorrected",
+            Self::DataCorrectionRejected { .. } => "DataCorrectionRejected",
+        }
+        .into()
+    }
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}
+
+/// `Corrected` and `Rejected` are final.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataCorrectionStatus {
+    #[default]
+    New,
+    Requested,
+    Verified,
+    Corrected,
+    Rejected,
+}
+
+impl Lifecycle for DataCorrectionStatus {
+    const NOUN: &'static str = "this data correction";
+    const NEVER: &'static str = "was never requested";
+    fn is_new(self) -> bool {
+        self == Self::New
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            Self::New => "not requested",
+            Self::Requested => "waiting for verification",
+            Self::Verified => "verified",
+            Self::Corrected => "done",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataCorrection {
+    pub status: DataCorrectionStatus,
+    pub fields: Vec<CitizenField>,
+    pub channel: Option<CorrectionChannel>,
+    pub ward: Option<String>,
+}
+
+impl Aggregate for DataCorrection {
+    const TYPE: &'static str = "data_correction";
+    type Command = DataCorrectionCommand;
+    type Event = DataCorrectionEvent;
+    type Error = DomainError;
+    type Services = ();
+
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), DomainError> {
+        use DataCorrectionStatus::*;
+        let event = match command {
+            DataCorrectionCommand::RequestDataCorrection { fields, channel, citizen, station, ward, at } => {
+                if self.status != New {
+                    return Err(DomainError::new("this data correction was already requested"));
+                }
+                check_fields(&fields).map_err(|e| DomainError::new(e.to_string()))?;
+                if (channel == CorrectionChannel::Station) != station.is_some() {
+                    return Err(DomainError::new("a request names its station if and only if it came through one"));
+                }
+                DataCorrectionEvent::DataCorrectionRequested { fields, channel, citizen, station, ward, at }
+            }
+            DataCorrectionCommand::VerifyDataCorrection { at } => {
+                require(self.status, &[Requested], "be verified")?;
+                DataCorrectionEvent::DataCorrectionVerified { at }
+            }
+            DataCorrectionCommand::CorrectData { at } => {
+                require(self.status, &[Verified], "be carried out")?;
+                DataCorrectionEvent::DataCorrected { at }
+            }
+            DataCorrectionCommand::RejectDataCorrection { reason, at } => {
+                require(self.status, &[Requested, Verified], "be rejected")?;
+                DataCorrectionEvent::DataCorrectionRejected { reason, at }
+            }
+        };
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        use DataCorrectionStatus::*;
+        match event {
+            DataCorrectionEvent::DataCorrectionRequested { fields, channel, ward, .. } => {
+                self.status = Requested;
+                self.fields = fields;
+                self.channel = Some(channel);
+                self.ward = ward;
+            }
+            DataCorrectionEvent::DataCorrectionVerified { .. } => self.status = Verified,
+            DataCorrectionEvent::DataCorrected { .. } => self.status = Corrected,
+            DataCorrectionEvent::DataCorrectionRejected { .. } => self.status = Rejected,
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The Feedback aggregate: feedback or a recommendation sent from a station, answered once.
+
+mod staff;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use staff::{staff_command, STAFF_COMMANDS};
+
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use super::DomainError;
+use crate::citizen::CitizenRef;
+use crate::kinds::FeedbackTopic;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedbackCommand {
+    /// From a station (`feedback.submitted`).
+    SubmitFeedback {
+        topic: FeedbackTopic,
+        text: String,
+        citizen: Option<CitizenRef>,
+        station: String,
+        ward: String,
+        at: DateTime<Utc>,
+    },
+    AnswerFeedback {
+        answer: String,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedbackEvent {
+    FeedbackSubmitted {
+        topic: FeedbackTopic,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        citizen: Option<CitizenRef>,
+        station: String,
+        ward: String,
+        at: DateTime<Utc>,
+    },
+    FeedbackAnswered {
+        answer: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for FeedbackEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::FeedbackSubmitted { .. } => "FeedbackSubmitted",
+            Self::FeedbackAnswered { .. } => "FeedbackAnswered",
+        }
+        .into()
+    }
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackStatus {
+    #[default]
+    New,
+    Submitted,
+    Answered,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feedback {
+    pub status: FeedbackStatus,
+    pub topic: Option<FeedbackTopic>,
+    pub ward: String,
+}
+
+impl Aggregate for Feedback {
+    const TYPE: &'static str = "feedback";
+    type Command = FeedbackCommand;
+    type Event = FeedbackEvent;
+    type Error = DomainError;
+    type Services = ();
+
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), DomainError> {
+        let event = match command {
+            FeedbackCommand::SubmitFeedback { topic, text, citizen, station, ward, at } => {
+                if self.status != FeedbackStatus::New {
+                    return Err(DomainError::new("this feedback was already submitted"));
+                }
+                FeedbackEvent::FeedbackSubmitted { topic, text, citizen, station, ward, at }
+            }
+            FeedbackCommand::AnswerFeedback { answer, at } => {
+                match self.status {
+                    FeedbackStatus::Submitted => {}
+                    FeedbackStatus::New => return Err(DomainError::new("this feedback was never submitted")),
+                    FeedbackStatus::Answered => return Err(DomainError::new("this feedback was already answered")),
+                }
+                FeedbackEvent::FeedbackAnswered { answer, at }
+            }
+        };
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            FeedbackEvent::FeedbackSubmitted { topic, ward, .. } => {
+                self.status = FeedbackStatus::Submitted;
+                self.topic = Some(topic);
+                self.ward = ward;
+            }
+            FeedbackEvent::FeedbackAnswered { .. } => self.status = FeedbackStatus::Answered,
+        }
+    }
+}

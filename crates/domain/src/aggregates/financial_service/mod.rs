@@ -1,0 +1,165 @@
+//! The FinancialService aggregate: a resident asks at a station for a bank account, a card, a loan
+//! or a SIM identification; staff forward the request to the partner, which approves or declines.
+
+mod staff;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use staff::{staff_command, STAFF_COMMANDS};
+
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use super::lifecycle::{require, Lifecycle};
+use super::DomainError;
+use crate::citizen::CitizenRef;
+use crate::kinds::FinancialServiceKind;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FinancialServiceCommand {
+    /// From a station (`financial_service.requested`).
+    RequestFinancialService {
+        service: FinancialServiceKind,
+        partner: String,
+        citizen: CitizenRef,
+        station: String,
+        ward: String,
+        at: DateTime<Utc>,
+    },
+    ForwardToPartner {
+        at: DateTime<Utc>,
+    },
+    /// The partner's answer, recorded by staff.
+    ApproveFinancialService {
+        at: DateTime<Utc>,
+    },
+    DeclineFinancialService {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FinancialServiceEvent {
+    FinancialServiceRequested {
+        service: FinancialServiceKind,
+        partner: String,
+        citizen: CitizenRef,
+        station: String,
+        ward: String,
+        at: DateTime<Utc>,
+    },
+    FinancialServiceForwarded {
+        at: DateTime<Utc>,
+    },
+    FinancialServiceApproved {
+        at: DateTime<Utc>,
+    },
+    FinancialServiceDeclined {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for FinancialServiceEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::FinancialServiceRequested { .. } => "FinancialServiceRequested",
+            Self::FinancialServiceForwarded { .. } => "FinancialServiceForwarded",
+            Self::FinancialServiceApproved { .. } => "FinancialServiceApproved",
+            Self::FinancialServiceDeclined { .. } => "FinancialServiceDeclined",
+        }
+        .into()
+    }
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}
+
+/// `Approved` and `Declined` are final.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinancialServiceStatus {
+    #[default]
+    New,
+    Requested,
+    Forwarded,
+    Approved,
+    Declined,
+}
+
+impl Lifecycle for FinancialServiceStatus {
+    const NOUN: &'static str = "this financial service request";
+    const NEVER: &'static str = "was never made";
+    fn is_new(self) -> bool {
+        self == Self::New
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            Self::New => "not made",
+            Self::Requested => "not forwarded yet",
+            Self::Forwarded => "with the partner",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinancialService {
+    pub status: FinancialServiceStatus,
+    pub service: Option<FinancialServiceKind>,
+    pub partner: String,
+    pub ward: String,
+}
+
+impl Aggregate for FinancialService {
+    const TYPE: &'static str = "financial_service";
+    type Command = FinancialServiceCommand;
+    type Event = FinancialServiceEvent;
+    type Error = DomainError;
+    type Services = ();
+
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), DomainError> {
+        use FinancialServiceStatus::*;
+        let event = match command {
+            FinancialServiceCommand::RequestFinancialService { service, partner, citizen, station, ward, at } => {
+                if self.status != New {
+                    return Err(DomainError::new("this financial service request was already made"));
+                }
+                FinancialServiceEvent::FinancialServiceRequested { service, partner, citizen, station, ward, at }
+            }
+            FinancialServiceCommand::ForwardToPartner { at } => {
+                require(self.status, &[Requested], "be forwarded")?;
+                FinancialServiceEvent::FinancialServiceForwarded { at }
+            }
+            FinancialServiceCommand::ApproveFinancialService { at } => {
+                require(self.status, &[Forwarded], "be approved")?;
+                FinancialServiceEvent::FinancialServiceApproved { at }
+            }
+            FinancialServiceCommand::DeclineFinancialService { reason, at } => {
+                require(self.status, &[Requested, Forwarded], "be declined")?;
+                FinancialServiceEvent::FinancialServiceDeclined { reason, at }
+            }
+        };
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        use FinancialServiceStatus::*;
+        match event {
+            FinancialServiceEvent::FinancialServiceRequested { service, partner, ward, .. } => {
+                self.status = Requested;
+                self.service = Some(service);
+                self.partner = partner;
+                self.ward = ward;
+            }
+            FinancialServiceEvent::FinancialServiceForwarded { .. } => self.status = Forwarded,
+            FinancialServiceEvent::FinancialServiceApproved { .. } => self.status = Approved,
+            FinancialServiceEvent::FinancialServiceDeclined { .. } => self.status = Declined,
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The HealthInsuranceRegistration aggregate: a resident asks at a station to buy or renew health
+//! insurance (BHYT); staff give them an appointment to finish the registration, which then is
+//! completed or cancelled.
+
+mod staff;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use staff::{staff_command, STAFF_COMMANDS};
+
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use super::lifecycle::{require, Lifecycle};
+use super::DomainError;
+use crate::citizen::CitizenRef;
+use crate::kinds::{check_household, HealthInsurancePlan};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HealthInsuranceCommand {
+    /// From a station (`health_insurance.requested`).
+    RequestHealthInsurance {
+        plan: HealthInsurancePlan,
+        household_size: u8,
+        citizen: CitizenRef,
+        station: String,
+        ward: String,
+        at: DateTime<Utc>,
+    },
+    /// Staff: when the resident should come (again) to finish; may be moved.
+    ScheduleAppointment {
+        when: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
+    CompleteHealthInsurance {
+        at: DateTime<Utc>,
+    },
+    CancelHealthInsurance {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HealthInsuranceEvent {
+    HealthInsuranceRequested {
+        plan: HealthInsurancePlan,
+        household_size: u8,
+        citizen: CitizenRef,
+        station: String,
+        ward: String,
+        at: DateTime<Utc>,
+    },
+    HealthInsuranceAppointmentScheduled {
+        when: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
+    HealthInsuranceCompleted {
+        at: DateTime<Utc>,
+    },
+    HealthInsuranceCancelled {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent for HealthInsuranceEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::HealthInsuranceRequested { .. } => "HealthInsuranceRequested",
+            Self::HealthInsuranceAppointmentScheduled { .. } => "HealthInsuranceAppointmentScheduled",
+            Self::HealthInsuranceCompleted { .. } => "HealthInsuranceCompleted",
+            Self::HealthInsuranceCancelled { .. } => "HealthInsuranceCancelled",
+        }
+        .into()
+    }
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}
+
+/// `Completed` and `Cancelled` are final.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthInsuranceStatus {
+    #[default]
+    New,
+    Requested,
+    Scheduled,
+    Completed,
+    Cancelled,
+}
+
+impl Lifecycle for HealthInsuranceStatus {
+    const NOUN: &'static str = "this health insurance registration";
+    const NEVER: &'static str = "was never requested";
+    fn is_new(self) -> bool {
+        self == Self::New
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            Self::New => "not requested",
+            Self::Requested => "waiting for an appointment",
+            Self::Scheduled => "scheduled",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthInsuranceRegistration {
+    pub status: HealthInsuranceStatus,
+    pub plan: Option<HealthInsurancePlan>,
+    pub household_size: u8,
+    pub ward: String,
+    pub appointment: Option<DateTime<Utc>>,
+}
+
+impl Aggregate for HealthInsuranceRegistration {
+    const TYPE: &'static str = "health_insurance";
+    type Command = HealthInsuranceCommand;
+    type Event = HealthInsuranceEvent;
+    type Error = DomainError;
+    type Services = ();
+
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), DomainError> {
+        use HealthInsuranceStatus::*;
+        let event = match command {
+            HealthInsuranceCommand::RequestHealthInsurance { plan, household_size, citizen, station, ward, at } => {
+                if self.status != New {
+                    return Err(DomainError::new("this health insurance registration was already requested"));
+                }
+                check_household(plan, household_size).map_err(|e| DomainError::new(e.to_string()))?;
+                HealthInsuranceEvent::HealthInsuranceRequested { plan, household_size, citizen, station, ward, at }
+            }
+            HealthInsuranceCommand::ScheduleAppointment { when, at } => {
+                require(self.status, &[Requested, Scheduled], "be scheduled")?;
+                if when <= at {
+                    return Err(DomainError::new("an appointment must be later than the moment it is given"));
+                }
+                if self.appointment == Some(when) {
+                    return Err(DomainError::new("the appointment is already at that time"));
+                }
+                HealthInsuranceEvent::HealthInsuranceAppointmentScheduled { when, at }
+            }
+            HealthInsuranceCommand::CompleteHealthInsurance { at } => {
+                require(self.status, &[Scheduled], "be completed")?;
+                HealthInsuranceEvent::HealthInsuranceCompleted { at }
+            }
+            HealthInsuranceCommand::CancelHealthInsurance { reason, at } => {
+                require(self.status, &[Requested, Scheduled], "be cancelled")?;
+                HealthInsuranceEvent::HealthInsuranceCancelled { reason, at }
+            }
+        };
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        use HealthInsuranceStatus::*;
+        match event {
+            HealthInsuranceEvent::HealthInsuranceRequested { plan, household_size, ward, .. } => {
+                self.status = Requested;
+                self.plan = Some(plan);
+                self.household_size = household_size;
+                self.ward = ward;
+            }
+            HealthInsuranceEvent::HealthInsuranceAppointmentScheduled { when, .. } => {
+                self.status = Scheduled;
+                self.appointment = Some(when);
+            }
+            HealthInsuranceEvent::HealthInsuranceCompleted { .. } => self.status = Completed,
+            HealthInsuranceEvent::HealthInsuranceCancelled { .. } => self.status = Cancelled,
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The Lookup aggregate: one lookup made at a station, counted by topic for usage statistics.
+//! What was looked up is never recorded. The aggregate id is the station event's id.
+
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use super::DomainError;
+use crate::kinds::LookupTopic;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LookupCommand {
+    /// From a station (`lookup.performed`).
+    RecordLookup { topic: LookupTopic, station: String, ward: String, at: DateTime<Utc> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LookupEvent {
+    LookupPerformed { topic: LookupTopic, station: String, ward: String, at: DateTime<Utc> },
+}
+
+impl DomainEvent for LookupEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::LookupPerformed { .. } => "LookupPerformed".into(),
+        }
+    }
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lookup {
+    pub topic: Option<LookupTopic>,
+}
+
+impl Aggregate for Lookup {
+    const TYPE: &'static str = "lookup";
+    type Command = LookupCommand;
+    type Event = LookupEvent;
+    type Error = DomainError;
+    type Services = ();
+
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), DomainError> {
+        match command {
+            LookupCommand::RecordLookup { topic, station, ward, at } => {
+                if self.topic.is_some() {
+                    return Err(DomainError::new("this lookup was already recorded"));
+                }
+                sink.write(LookupEvent::LookupPerformed { topic, station, ward, at }, self).await;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            LookupEvent::LookupPerformed { topic, .. } => self.topic = Some(topic),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::test::TestFramework;
+
+    use super::*;
+    use crate::aggregates::testing::{STATION, WARD};
+
+    fn record() -> LookupCommand {
+        LookupCommand::RecordLookup {
+            topic: LookupTopic::DossierProgress,
+            station: STATION.into(),
+            ward: WARD.into(),
+            at: "2025-10-10T03:00:00Z".parse().unwrap(),
+        }
+    }
+
+    fn performed() -> LookupEvent {
+        let LookupCommand::RecordLookup { topic, station, ward, at } = record();
+        LookupEvent::LookupPerformed { topic, station, ward, at }
+    }
+
+    #[test]
+    fn a_lookup_is_counted_once() {
+        TestFramework::<Lookup>::with(())
+            .given_no_previous_events()
+            .when(record())
+            .then_expect_events(vec![performed()]);
+        TestFramework::<Lookup>::with(())
+            .given(vec![performed()])
+            .when(record())
+            .then_expect_error_message("this lookup was already recorded");
+    }
+}

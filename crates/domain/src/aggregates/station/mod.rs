@@ -1,0 +1,214 @@
+//! The Station aggregate: a station's life in the log, from its place on a ward's rollout plan to
+//! its decommissioning: enrolled with an Ed25519 key, activated, suspended and resumed, its key
+//! rotated, and its heartbeats recorded. The aggregate id is the station id. (Its events are
+//! `StationLifecycleEvent`s, not to be confused with `kinds::StationEvent`, what a station sends.)
+
+mod staff;
+#[cfg(test)]
+mod tests;
+
+pub use staff::check_public_key;
+pub(crate) use staff::{staff_command, STAFF_COMMANDS};
+
+use chrono::{DateTime, Utc};
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::{Aggregate, DomainEvent};
+use serde::{Deserialize, Serialize};
+
+use super::lifecycle::{require, Lifecycle};
+use super::DomainError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StationCommand {
+    PlanStation {
+        ward: String,
+        building: String,
+        at: DateTime<Utc>,
+    },
+    /// `public_key`: the station's Ed25519 public key, 64 hex digits.
+    EnrollStation {
+        public_key: String,
+        at: DateTime<Utc>,
+    },
+    ActivateStation {
+        at: DateTime<Utc>,
+    },
+    SuspendStation {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    ResumeStation {
+        at: DateTime<Utc>,
+    },
+    DecommissionStation {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    /// From the station (`station.heartbeat`).
+    RecordHeartbeat {
+        agent_version: String,
+        outbox_depth: u64,
+        clock_skew_ms: i64,
+        at: DateTime<Utc>,
+    },
+    RotateStationKey {
+        public_key: String,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StationLifecycleEvent {
+    StationPlanned { ward: String, building: String, at: DateTime<Utc> },
+    StationEnrolled { public_key: String, at: DateTime<Utc> },
+    StationActivated { at: DateTime<Utc> },
+    StationSuspended { reason: String, at: DateTime<Utc> },
+    StationResumed { at: DateTime<Utc> },
+    StationDecommissioned { reason: String, at: DateTime<Utc> },
+    StationHeartbeatRecorded { agent_version: String, outbox_depth: u64, clock_skew_ms: i64, at: DateTime<Utc> },
+    StationKeyRotated { public_key: String, previous_key: String, at: DateTime<Utc> },
+}
+
+impl DomainEvent for StationLifecycleEvent {
+    fn event_type(&self) -> String {
+        match self {
+            Self::StationPlanned { .. } => "StationPlanned",
+            Self::StationEnrolled { .. } => "StationEnrolled",
+            Self::StationActivated { .. } => "StationActivated",
+            Self::StationSuspended { .. } => "StationSuspended",
+            Self::StationResumed { .. } => "StationResumed",
+            Self::StationDecommissioned { .. } => "StationDecommissioned",
+            Self::StationHeartbeatRecorded { .. } => "StationHeartbeatRecorded",
+            Self::StationKeyRotated { .. } => "StationKeyRotated",
+        }
+        .into()
+    }
+    fn event_version(&self) -> String {
+        "1".into()
+    }
+}
+
+/// `Decommissioned` is final.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StationStatus {
+    #[default]
+    New,
+    Planned,
+    Enrolled,
+    Active,
+    Suspended,
+    Decommissioned,
+}
+
+impl Lifecycle for StationStatus {
+    const NOUN: &'static str = "this station";
+    const NEVER: &'static str = "was never planned";
+    fn is_new(self) -> bool {
+        self == Self::New
+    }
+    fn describe(self) -> &'static str {
+        match self {
+            Self::New => "not planned",
+            Self::Planned => "planned but not enrolled",
+            Self::Enrolled => "enrolled but not active",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Decommissioned => "decommissioned",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Station {
+    pub status: StationStatus,
+    pub ward: String,
+    pub building: String,
+    pub public_key: Option<String>,
+    pub last_heartbeat: Option<DateTime<Utc>>,
+    pub agent_version: Option<String>,
+    pub outbox_depth: u64,
+}
+
+impl Aggregate for Station {
+    const TYPE: &'static str = "station";
+    type Command = StationCommand;
+    type Event = StationLifecycleEvent;
+    type Error = DomainError;
+    type Services = ();
+
+    async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), DomainError> {
+        use StationStatus::*;
+        let event = match command {
+            StationCommand::PlanStation { ward, building, at } => {
+                if self.status != New {
+                    return Err(DomainError::new("this station was already planned"));
+                }
+                StationLifecycleEvent::StationPlanned { ward, building, at }
+            }
+            StationCommand::EnrollStation { public_key, at } => {
+                if matches!(self.status, Enrolled | Active | Suspended) {
+                    return Err(DomainError::new("this station is already enrolled; rotate its key instead"));
+                }
+                require(self.status, &[Planned], "be enrolled")?;
+                StationLifecycleEvent::StationEnrolled { public_key, at }
+            }
+            StationCommand::ActivateStation { at } => {
+                require(self.status, &[Enrolled], "be activated")?;
+                StationLifecycleEvent::StationActivated { at }
+            }
+            StationCommand::SuspendStation { reason, at } => {
+                require(self.status, &[Active], "be suspended")?;
+                StationLifecycleEvent::StationSuspended { reason, at }
+            }
+            StationCommand::ResumeStation { at } => {
+                require(self.status, &[Suspended], "resume")?;
+                StationLifecycleEvent::StationResumed { at }
+            }
+            StationCommand::DecommissionStation { reason, at } => {
+                require(self.status, &[Planned, Enrolled, Active, Suspended], "be decommissioned")?;
+                StationLifecycleEvent::StationDecommissioned { reason, at }
+            }
+            StationCommand::RecordHeartbeat { agent_version, outbox_depth, clock_skew_ms, at } => {
+                require(self.status, &[Enrolled, Active], "record a heartbeat")?;
+                StationLifecycleEvent::StationHeartbeatRecorded { agent_version, outbox_depth, clock_skew_ms, at }
+            }
+            StationCommand::RotateStationKey { public_key, at } => {
+                require(self.status, &[Enrolled, Active, Suspended], "have its key rotated")?;
+                let previous_key = self.public_key.clone().unwrap_or_default();
+                if previous_key == public_key {
+                    return Err(DomainError::new("this is already the station's key"));
+                }
+                StationLifecycleEvent::StationKeyRotated { public_key, previous_key, at }
+            }
+        };
+        sink.write(event, self).await;
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        use StationStatus::*;
+        match event {
+            StationLifecycleEvent::StationPlanned { ward, building, .. } => {
+                self.status = Planned;
+                self.ward = ward;
+                self.building = building;
+            }
+            StationLifecycleEvent::StationEnrolled { public_key, .. } => {
+                self.status = Enrolled;
+                self.public_key = Some(public_key);
+            }
+            StationLifecycleEvent::StationActivated { .. } | StationLifecycleEvent::StationResumed { .. } => {
+                self.status = Active
+            }
+            StationLifecycleEvent::StationSuspended { .. } => self.status = Suspended,
+            StationLifecycleEvent::StationDecommissioned { .. } => self.status = Decommissioned,
+            StationLifecycleEvent::StationHeartbeatRecorded { agent_version, outbox_depth, at, .. } => {
+                self.last_heartbeat = Some(at);
+                self.agent_version = Some(agent_version);
+                self.outbox_depth = outbox_depth;
+            }
+            StationLifecycleEvent::StationKeyRotated { public_key, .. } => self.public_key = Some(public_key),
+        }
+    }
+}

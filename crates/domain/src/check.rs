@@ -1,0 +1,90 @@
+//! Shared field checks: reading JSON into a typed form with the failing field named, and free text.
+
+use serde::de::DeserializeOwned;
+
+use crate::FieldError;
+
+/// Reads `value` as a `T`. The error names the field at fault, under `parent` when given
+/// (`payload.amount_vnd`), or bare (`officer`); a value that is not even an object is named `parent`
+/// (or `body`).
+pub(crate) fn read<T: DeserializeOwned>(value: &serde_json::Value, parent: Option<&str>) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.into_inner().to_string();
+        // serde reports a missing field at its parent; name the field itself.
+        let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()).map(str::to_string);
+        let relative = match (path.as_str(), missing) {
+            (".", Some(m)) => Some(m),
+            (".", None) => None,
+            (p, Some(m)) => Some(format!("{p}.{m}")),
+            (p, None) => Some(p.to_string()),
+        };
+        let field = match (parent, relative) {
+            (Some(parent), Some(r)) => format!("{parent}.{r}"),
+            (Some(parent), None) => parent.to_string(),
+            (None, Some(r)) => r,
+            (None, None) => "body".to_string(),
+        };
+        FieldError::new(field, message)
+    })
+}
+
+/// Free text a person typed: not blank, at most `max_chars`, no control characters but newlines.
+pub(crate) fn text(field: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
+    let n = value.trim().chars().count();
+    if n == 0 {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if value.chars().count() > max_chars {
+        return Err(FieldError::new(field, format!("must be at most {max_chars} characters")));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(FieldError::new(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// The id of a station event that another event refers to: a lowercase hyphenated UUIDv7, as in
+/// the envelope's `id`.
+pub(crate) fn event_id(field: &str, value: &str) -> Result<(), FieldError> {
+    let ok = uuid::Uuid::parse_str(value)
+        .ok()
+        .is_some_and(|id| id.get_version_num() == 7 && value == id.hyphenated().to_string());
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(field, "must be a station event id (a lowercase hyphenated UUIDv7)"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Assign {
+        officer: String,
+    }
+
+    #[test]
+    fn errors_name_the_field_bare_or_under_a_parent() {
+        assert_eq!(read::<Assign>(&json!({}), None).unwrap_err().field, "officer");
+        assert_eq!(read::<Assign>(&json!({"officer": 5}), None).unwrap_err().field, "officer");
+        assert_eq!(read::<Assign>(&json!({"officer": "B", "rank": 1}), None).unwrap_err().field, "rank");
+        assert_eq!(read::<Assign>(&json!({}), Some("payload")).unwrap_err().field, "payload.officer");
+        assert_eq!(read::<Assign>(&json!(null), None).unwrap_err().field, "body");
+    }
+
+    #[test]
+    fn blank_and_control_text_is_refused() {
+        assert!(text("note", "  ", 10).is_err());
+        assert!(text("note", "a\u{7}", 10).is_err());
+        assert!(text("note", "hai\ndòng", 10).is_ok());
+        assert!(text("note", "quá dài quá dài", 10).is_err());
+    }
+}

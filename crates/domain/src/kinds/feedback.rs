@@ -1,0 +1,50 @@
+//! The feedback payload: feedback or a recommendation (phản ánh, kiến nghị) sent from a station.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::text;
+use crate::citizen::CitizenRef;
+use crate::FieldError;
+
+/// `feedback.submitted`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackSubmission {
+    pub topic: FeedbackTopic,
+    pub text: String,
+    /// Who sent it, when they chose not to stay anonymous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citizen: Option<CitizenRef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackTopic {
+    PublicServices,
+    SecurityOrder,
+    Station,
+    LivingEnvironment,
+    Other,
+}
+
+impl FeedbackTopic {
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::PublicServices => "Thủ tục hành chính, dịch vụ công",
+            Self::SecurityOrder => "An ninh trật tự",
+            Self::Station => "Trạm công dân số",
+            Self::LivingEnvironment => "Môi trường sống, chung cư",
+            Self::Other => "Khác",
+        }
+    }
+}
+
+impl FeedbackSubmission {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        text("text", &self.text, 2000)?;
+        match &self.citizen {
+            Some(c) => c.validate().map_err(|e| e.under("citizen")),
+            None => Ok(()),
+        }
+    }
+}

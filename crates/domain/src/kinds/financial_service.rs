@@ -1,0 +1,45 @@
+//! The financial service payload: a resident asks a partner (a bank, a lender, a mobile network)
+//! for an account, a card, a loan, or the identification of a SIM card.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::text;
+use crate::citizen::CitizenRef;
+use crate::FieldError;
+
+/// `financial_service.requested`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinancialServiceRequest {
+    pub service: FinancialServiceKind,
+    /// The partner asked, e.g. `Agribank`, `Viettel`.
+    pub partner: String,
+    pub citizen: CitizenRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinancialServiceKind {
+    BankAccount,
+    CreditCard,
+    ConsumerLoan,
+    SimIdentification,
+}
+
+impl FinancialServiceKind {
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::BankAccount => "Mở tài khoản ngân hàng",
+            Self::CreditCard => "Mở thẻ tín dụng",
+            Self::ConsumerLoan => "Vay tiêu dùng",
+            Self::SimIdentification => "Chuẩn hóa thông tin thuê bao di động",
+        }
+    }
+}
+
+impl FinancialServiceRequest {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        text("partner", &self.partner, 100)?;
+        self.citizen.validate().map_err(|e| e.under("citizen"))
+    }
+}

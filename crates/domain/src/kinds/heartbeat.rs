@@ -1,0 +1,28 @@
+//! The heartbeat payload: a station's agent says it is alive and how it is doing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::FieldError;
+
+/// `station.heartbeat`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Heartbeat {
+    /// The agent's version, e.g. `0.1.0`.
+    pub agent_version: String,
+    /// Events recorded but not yet receipted by the hub.
+    pub outbox_depth: u64,
+    /// The station clock minus the hub's, as last measured, in milliseconds.
+    pub clock_skew_ms: i64,
+}
+
+impl Heartbeat {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        let ok = (1..=32).contains(&self.agent_version.len())
+            && self.agent_version.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
+        if !ok {
+            return Err(FieldError::new("agent_version", "must be 1 to 32 characters of A-Z, a-z, 0-9, '.', '-', '+'"));
+        }
+        Ok(())
+    }
+}

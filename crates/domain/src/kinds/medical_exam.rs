@@ -1,0 +1,63 @@
+//! The medical examination payload: a resident books a remote consultation with a doctor.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::text;
+use crate::citizen::CitizenRef;
+use crate::FieldError;
+
+/// `medical_exam.booked`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MedicalExamBooking {
+    pub specialty: Specialty,
+    /// A doctor the resident asked for by name, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doctor: Option<String>,
+    pub citizen: CitizenRef,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Specialty {
+    GeneralPractice,
+    InternalMedicine,
+    Pediatrics,
+    ObstetricsGynecology,
+    Cardiology,
+    Endocrinology,
+    Dermatology,
+    Ophthalmology,
+    Otorhinolaryngology,
+    Dentistry,
+    MentalHealth,
+    TraditionalMedicine,
+}
+
+impl Specialty {
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::GeneralPractice => "Khám đa khoa",
+            Self::InternalMedicine => "Nội khoa",
+            Self::Pediatrics => "Nhi khoa",
+            Self::ObstetricsGynecology => "Sản phụ khoa",
+            Self::Cardiology => "Tim mạch",
+            Self::Endocrinology => "Nội tiết",
+            Self::Dermatology => "Da liễu",
+            Self::Ophthalmology => "Mắt",
+            Self::Otorhinolaryngology => "Tai mũi họng",
+            Self::Dentistry => "Răng hàm mặt",
+            Self::MentalHealth => "Sức khỏe tâm thần",
+            Self::TraditionalMedicine => "Y học cổ truyền",
+        }
+    }
+}
+
+impl MedicalExamBooking {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if let Some(doctor) = &self.doctor {
+            text("doctor", doctor, 100)?;
+        }
+        self.citizen.validate().map_err(|e| e.under("citizen"))
+    }
+}

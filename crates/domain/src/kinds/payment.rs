@@ -1,0 +1,110 @@
+//! Payment payloads: a bill or fee paid in one step (`payment.made`), or in two: initiated, then
+//! succeeded or failed (the follow-ups name the initiating event by `payment_id`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{event_id, text};
+use crate::{FieldError, Vnd};
+
+/// `payment.made`: a bill or fee paid at a station, initiated and confirmed in one step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentMade {
+    pub bill_type: BillType,
+    /// Who is paid, e.g. `EVNHCMC`.
+    pub provider: String,
+    /// The bill's or customer's reference with the provider.
+    pub bill_reference: String,
+    pub amount_vnd: i64,
+}
+
+/// `payment.initiated`: a payment started at a station; its outcome follows in another event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInitiation {
+    pub bill_type: BillType,
+    pub provider: String,
+    pub bill_reference: String,
+    pub amount_vnd: i64,
+}
+
+/// `payment.succeeded`: the provider confirmed the payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentSuccess {
+    /// The id of the `payment.initiated` event.
+    pub payment_id: String,
+    /// The provider's or gateway's transaction reference.
+    pub transaction_ref: String,
+}
+
+/// `payment.failed`: the payment did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentFailure {
+    /// The id of the `payment.initiated` event.
+    pub payment_id: String,
+    /// Why, as the gateway said it, e.g. `Thẻ không đủ số dư`.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BillType {
+    Electricity,
+    Water,
+    Internet,
+    Telecom,
+    Tuition,
+    ApartmentManagementFee,
+    ProcedureFee,
+    HealthInsurance,
+}
+
+impl BillType {
+    pub fn vietnamese(self) -> &'static str {
+        match self {
+            Self::Electricity => "Tiền điện",
+            Self::Water => "Tiền nước",
+            Self::Internet => "Cước internet",
+            Self::Telecom => "Cước viễn thông",
+            Self::Tuition => "Học phí",
+            Self::ApartmentManagementFee => "Phí quản lý chung cư",
+            Self::ProcedureFee => "Phí, lệ phí thủ tục hành chính",
+            Self::HealthInsurance => "Bảo hiểm y tế",
+        }
+    }
+}
+
+fn check_bill(provider: &str, bill_reference: &str, amount_vnd: i64) -> Result<(), FieldError> {
+    text("provider", provider, 100)?;
+    text("bill_reference", bill_reference, 64)?;
+    Vnd::payment("amount_vnd", amount_vnd)?;
+    Ok(())
+}
+
+impl PaymentMade {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_bill(&self.provider, &self.bill_reference, self.amount_vnd)
+    }
+}
+
+impl PaymentInitiation {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        check_bill(&self.provider, &self.bill_reference, self.amount_vnd)
+    }
+}
+
+impl PaymentSuccess {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        event_id("payment_id", &self.payment_id)?;
+        text("transaction_ref", &self.transaction_ref, 64)
+    }
+}
+
+impl PaymentFailure {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        event_id("payment_id", &self.payment_id)?;
+        text("reason", &self.reason, 200)
+    }
+}

@@ -1,0 +1,62 @@
+//! The security report payload: a security and order issue reported at a station.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::text;
+use crate::FieldError;
+
+/// `security_report.filed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityReport {
+    /// One of [`REPORT_CATEGORIES`].
+    pub category: String,
+    pub severity: Severity,
+    /// Where in the building, e.g. `Tháp A, tầng 12`.
+    pub location: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+/// Security and order report categories (key, Vietnamese name), from the city's reference list.
+pub const REPORT_CATEGORIES: &[(&str, &str)] = &[
+    ("crime_denunciation", "Tố giác, tin báo về tội phạm"),
+    ("theft", "Trộm cắp tài sản"),
+    ("fraud", "Lừa đảo chiếm đoạt tài sản"),
+    ("drugs", "Ma túy"),
+    ("gambling", "Cờ bạc"),
+    ("prostitution", "Mại dâm"),
+    ("public_disorder", "Gây rối trật tự công cộng, đánh nhau"),
+    ("loan_sharking", "Tín dụng đen, đòi nợ thuê"),
+    ("street_racing", "Đua xe trái phép"),
+    ("noise", "Gây ồn ào, karaoke quá giờ"),
+    ("residence_violation", "Vi phạm quy định về cư trú"),
+    ("fire_safety", "Nguy cơ cháy nổ, vi phạm PCCC"),
+    ("traffic", "Tai nạn, vi phạm trật tự an toàn giao thông"),
+    ("domestic_violence", "Bạo lực gia đình"),
+    ("cyber", "Vi phạm an ninh mạng, lộ lọt dữ liệu cá nhân"),
+    ("other", "Khác"),
+];
+
+impl SecurityReport {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        if !REPORT_CATEGORIES.iter().any(|(k, _)| *k == self.category) {
+            let keys: Vec<&str> = REPORT_CATEGORIES.iter().map(|(k, _)| *k).collect();
+            return Err(FieldError::new(
+                "category",
+                format!("`{}` is not a category ({})", self.category, keys.join(", ")),
+            ));
+        }
+        text("location", &self.location, 200)?;
+        text("description", &self.description, 2000)?;
+        Ok(())
+    }
+}
