@@ -124,3 +124,23 @@ pub async fn dead_letters(db: &Db, limit: i64) -> Result<Vec<DeadLetter>> {
             .collect()
     })
 }
+
+/// The active citizen-pseudonym key, created (32 random bytes) on first use.
+pub async fn pseudonym_key(db: &Db, fresh: [u8; 32]) -> Result<(String, Vec<u8>)> {
+    on_db!(db, |pool, pg| {
+        let q = "SELECT key_id, key FROM pseudonym_keys WHERE active = TRUE ORDER BY created_at DESC LIMIT 1";
+        if let Some(r) = sqlx::query(q).fetch_optional(pool).await? {
+            return Ok((r.try_get(0)?, r.try_get(1)?));
+        }
+        let now = Utc::now();
+        let key_id = format!("pk-{}", now.format("%Y%m%d"));
+        let q = sql(
+            pg,
+            "INSERT INTO pseudonym_keys (key_id, key, created_at) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING",
+        );
+        sqlx::query(&q).bind(&key_id).bind(fresh.as_slice()).bind(now).execute(pool).await?;
+        let q = sql(pg, "SELECT key_id, key FROM pseudonym_keys WHERE key_id = $1");
+        let r = sqlx::query(&q).bind(&key_id).fetch_one(pool).await?;
+        Ok((r.try_get(0)?, r.try_get(1)?))
+    })
+}

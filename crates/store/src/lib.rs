@@ -153,6 +153,11 @@ impl Store {
         common::stations(&self.db).await
     }
 
+    /// The active citizen-pseudonym key `(key_id, key)`; `fresh` becomes it if there is none yet.
+    pub async fn pseudonym_key(&self, fresh: [u8; 32]) -> Result<(String, Vec<u8>)> {
+        common::pseudonym_key(&self.db, fresh).await
+    }
+
     /// The most recent dead letters, newest first.
     pub async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>> {
         common::dead_letters(&self.db, limit).await
