@@ -46,7 +46,7 @@ impl AggregateCache {
             }
             for e in store.load_aggregates(t, &ids).await? {
                 let entry = self.entries.get_mut(&(t, e.event.aggregate_id.clone())).expect("inserted above");
-                entry.state.apply_stored(&e.event.event_type, &e.event.payload)?;
+                entry.state.apply_stored(&e.event.event_type, e.event.event_version, &e.event.payload)?;
                 entry.version = e.event.aggregate_seq;
             }
         }

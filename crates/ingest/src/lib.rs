@@ -9,13 +9,14 @@ mod aggregates;
 mod batch;
 pub mod reasons;
 pub mod receipts;
+pub mod staff;
 mod stations;
 
 use std::time::Duration;
 
 use bus::HubLink;
 use store::{Store, StoreError, Writer};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
 use aggregates::AggregateCache;
@@ -54,6 +55,8 @@ pub struct Ingest {
     cache: AggregateCache,
     config: IngestConfig,
     head: watch::Sender<i64>,
+    staff: staff::StaffHandle,
+    staff_rx: mpsc::Receiver<staff::Request>,
 }
 
 impl Ingest {
@@ -62,7 +65,13 @@ impl Ingest {
         let writer = store.writer().await?;
         let stations = Stations::load(&store).await?;
         let (head, _) = watch::channel(writer.next_position() - 1);
-        Ok(Self { store, writer, link, stations, cache: AggregateCache::default(), config, head })
+        let (staff, staff_rx) = staff::StaffHandle::channel();
+        Ok(Self { store, writer, link, stations, cache: AggregateCache::default(), config, head, staff, staff_rx })
+    }
+
+    /// Where the API sends staff commands; they are appended by this ingest's writer.
+    pub fn staff(&self) -> staff::StaffHandle {
+        self.staff.clone()
     }
 
     /// The log's head after each commit, for projectors to follow.
@@ -76,6 +85,10 @@ impl Ingest {
         loop {
             let deliveries = tokio::select! {
                 _ = shutdown.cancelled() => break,
+                Some((command, reply)) = self.staff_rx.recv() => {
+                    let _ = reply.send(self.handle_staff(command).await);
+                    continue;
+                }
                 d = self.link.next_batch(self.config.batch_max, Duration::from_millis(500)) => d,
             };
             let deliveries = match deliveries {

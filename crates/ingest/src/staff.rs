@@ -1,0 +1,125 @@
+//! Staff commands (acknowledge a report, record a dossier's progress, verify a correction, ...):
+//! commands on the same aggregates as station events, appended by the same single writer, with
+//! who did it in the event metadata. The API sends them here through a [`StaffHandle`].
+
+use chrono::{DateTime, Utc};
+use domain::aggregates::AnyCommand;
+use serde::Serialize;
+use serde_json::json;
+use store::{AppendBatch, NewEvent};
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::Ingest;
+
+/// A command from a member of staff, addressed to one aggregate.
+#[derive(Debug)]
+pub struct StaffCommand {
+    pub aggregate_type: &'static str,
+    pub aggregate_id: String,
+    pub command: AnyCommand,
+    /// Who issued it (recorded in each resulting event's metadata).
+    pub actor: String,
+    /// The ward the case belongs to, where known (for ward dashboards and queues).
+    pub ward_code: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// One event a staff command appended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Appended {
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub aggregate_seq: i64,
+    pub position: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    /// The aggregate refused the command; nothing was written.
+    #[error("{0}")]
+    Refused(String),
+    #[error("the log cannot be written right now: {0}")]
+    Unavailable(String),
+}
+
+pub(crate) type Request = (StaffCommand, oneshot::Sender<Result<Vec<Appended>, StaffError>>);
+
+/// Sends staff commands to the ingest, which owns the log's writer.
+#[derive(Clone)]
+pub struct StaffHandle {
+    tx: mpsc::Sender<Request>,
+}
+
+impl StaffHandle {
+    pub(crate) fn channel() -> (Self, mpsc::Receiver<Request>) {
+        let (tx, rx) = mpsc::channel(256);
+        (Self { tx }, rx)
+    }
+
+    /// Executes the command and returns once its events are committed.
+    pub async fn execute(&self, command: StaffCommand) -> Result<Vec<Appended>, StaffError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send((command, reply)).await.map_err(|_| StaffError::Unavailable("the hub is stopping".into()))?;
+        answer.await.map_err(|_| StaffError::Unavailable("the hub is stopping".into()))?
+    }
+}
+
+impl Ingest {
+    pub(crate) async fn handle_staff(&mut self, c: StaffCommand) -> Result<Vec<Appended>, StaffError> {
+        let key = (c.aggregate_type, c.aggregate_id.clone());
+        self.cache
+            .ensure(&self.store, std::slice::from_ref(&key))
+            .await
+            .map_err(|e| StaffError::Unavailable(e.to_string()))?;
+        let cached = self.cache.get_mut(c.aggregate_type, &c.aggregate_id).expect("ensured");
+        let before = cached.version;
+        let events = cached.state.execute(c.command).await.map_err(|e| StaffError::Refused(e.to_string()))?;
+        let metadata = json!({ "actor": c.actor, "source": "staff", "ward": c.ward_code });
+        let mut batch = AppendBatch::default();
+        for (i, e) in events.into_iter().enumerate() {
+            batch.events.push(NewEvent {
+                event_id: Uuid::now_v7(),
+                aggregate_type: c.aggregate_type.to_string(),
+                aggregate_id: c.aggregate_id.clone(),
+                aggregate_seq: before + 1 + i as i64,
+                event_type: e.event_type,
+                event_version: e.event_version,
+                payload: e.payload,
+                metadata: metadata.clone(),
+                station_id: None,
+                ward_code: c.ward_code.clone(),
+                occurred_at: c.at,
+                raw: None,
+                signature: None,
+            });
+        }
+        if batch.events.is_empty() {
+            return Ok(Vec::new());
+        }
+        match self.writer.append(&batch).await {
+            Ok(a) => {
+                let cached = self.cache.get_mut(c.aggregate_type, &c.aggregate_id).expect("ensured");
+                cached.version = before + batch.events.len() as i64;
+                if let Some(&last) = a.positions.last() {
+                    self.head.send_replace(last);
+                }
+                Ok(batch
+                    .events
+                    .iter()
+                    .zip(a.positions)
+                    .map(|(e, position)| Appended {
+                        event_id: e.event_id,
+                        event_type: e.event_type.clone(),
+                        aggregate_seq: e.aggregate_seq,
+                        position,
+                    })
+                    .collect())
+            }
+            Err(e) => {
+                self.cache.clear();
+                Err(StaffError::Unavailable(e.to_string()))
+            }
+        }
+    }
+}
