@@ -37,6 +37,8 @@ pub struct Agent {
     pub config: StationConfig,
     key: SigningKey,
     pub outbox: Outbox,
+    /// The citizen-pseudonym key from enrollment (none for a station enrolled before keys existed).
+    pub pseudonym: Option<config::PseudonymKey>,
     /// Sequence number and chain hash of the last recorded event; held while recording, so
     /// sequence numbers are gap-free and each event names its true predecessor.
     chain: Mutex<(u64, ChainHash)>,
@@ -56,7 +58,8 @@ impl Agent {
         std::fs::create_dir_all(dir)?;
         let outbox = Outbox::open(&config::outbox_path(dir)).await?;
         let head = outbox.head().await?;
-        Ok(Self { config, key, outbox, chain: Mutex::new(head), recorded: Arc::new(Notify::new()) })
+        let pseudonym = config::PseudonymKey::load(dir);
+        Ok(Self { config, key, outbox, pseudonym, chain: Mutex::new(head), recorded: Arc::new(Notify::new()) })
     }
 
     /// The subject this station publishes on.
@@ -100,6 +103,31 @@ impl Agent {
         drop(chain);
         self.recorded.notify_one();
         Ok(Recorded { event_id: id, seq, kind: event.kind() })
+    }
+
+    /// Counts a lookup as usage (a `lookup.performed` event without what was looked up).
+    pub async fn count_lookup(&self, topic: domain::kinds::LookupTopic) {
+        let event = StationEvent::LookupPerformed(domain::kinds::Lookup { topic });
+        if let Err(e) = self.record(&event).await {
+            tracing::warn!(error = %e, "lookup not counted");
+        }
+    }
+
+    /// Replaces a clear `citizen_id` in a kiosk's form by the citizen's pseudonym (`citizen`): the
+    /// 12-digit ID never leaves the station.
+    pub fn pseudonymise(&self, body: &mut serde_json::Value) -> Result<(), AgentError> {
+        let Some(obj) = body.as_object_mut() else { return Ok(()) };
+        let Some(id) = obj.remove("citizen_id") else { return Ok(()) };
+        let id = id.as_str().ok_or_else(|| FieldError::new("citizen_id", "must be a string of 12 digits"))?;
+        let today = domain::time::local_day(Utc::now());
+        let citizen = domain::citizen::CitizenId::parse(id, today)?;
+        let key = self
+            .pseudonym
+            .as_ref()
+            .ok_or_else(|| FieldError::new("citizen_id", "this station has no pseudonym key yet; enroll it again"))?;
+        let r = citizen.pseudonym(&key.bytes(), &key.key_id);
+        obj.insert("citizen".into(), serde_json::to_value(r).expect("a citizen reference serialises"));
+        Ok(())
     }
 
     /// The sequence number of the last recorded event.

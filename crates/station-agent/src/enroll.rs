@@ -17,6 +17,15 @@ pub struct EnrollmentRequest {
     pub enrollment_code: String,
 }
 
+/// The hub's answer to an enrollment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollmentAnswer {
+    pub station_id: String,
+    pub status: String,
+    /// The key the station uses for citizen pseudonyms.
+    pub pseudonym: config::PseudonymKey,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum EnrollError {
     #[error("cannot reach the hub at {0}: {1}")]
@@ -57,6 +66,9 @@ pub async fn enroll(dir: &Path, e: Enrollment<'_>) -> Result<StationConfig, Enro
         let msg = body["error"].as_str().unwrap_or("no reason given").to_string();
         return Err(EnrollError::Refused(status.as_u16(), msg));
     }
+    let answer: EnrollmentAnswer =
+        resp.json().await.map_err(|err| EnrollError::Unreachable(e.hub_url.to_string(), err.to_string()))?;
+    answer.pseudonym.save(dir)?;
     let config = StationConfig {
         station_id: e.station_id.to_string(),
         ward_code: e.ward_code.to_string(),

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,6 +22,8 @@ pub fn router(agent: Arc<Agent>) -> Router {
         .route("/api/v1/dossiers", post(|s, b| record(s, kinds::DOSSIER_SUBMITTED, b)))
         .route("/api/v1/payments", post(|s, b| record(s, kinds::PAYMENT_MADE, b)))
         .route("/api/v1/security-reports", post(|s, b| record(s, kinds::SECURITY_REPORT_FILED, b)))
+        .route("/api/v1/dossiers/{code}", get(dossier_progress))
+        .route("/api/v1/events/{kind}", post(record_kind))
         .with_state(agent)
 }
 
@@ -54,11 +56,39 @@ impl From<AgentError> for ApiError {
     }
 }
 
+/// Any kind the station records: `POST /api/v1/events/payment.initiated` and so on.
+async fn record_kind(
+    State(agent): State<Arc<Agent>>,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let Some((kind, _)) = kinds::KINDS.iter().find(|(k, _)| *k == kind) else {
+        let known: Vec<&str> = kinds::KINDS.iter().map(|(k, _)| *k).collect();
+        return Err(ApiError(
+            StatusCode::NOT_FOUND,
+            json!({"error": format!("no kind `{kind}`; known: {}", known.join(", "))}),
+        ));
+    };
+    record(State(agent), kind, body).await
+}
+
+/// The schema a station writes for a kind: the newest, except that a dossier without a citizen
+/// is still written as schema 1.
+fn schema_for(kind: &str, body: &serde_json::Value) -> u16 {
+    let newest = kinds::KINDS.iter().find(|(k, _)| *k == kind).and_then(|(_, v)| v.iter().max().copied()).unwrap_or(1);
+    if kind == kinds::DOSSIER_SUBMITTED && body.get("citizen").is_none() {
+        1
+    } else {
+        newest
+    }
+}
+
 async fn record(State(agent): State<Arc<Agent>>, kind: &'static str, body: Bytes) -> Result<Response, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
         ApiError(StatusCode::BAD_REQUEST, json!({"error": format!("the body is not JSON: {e}"), "field": null}))
     })?;
-    let event = StationEvent::parse(kind, 1, &value).map_err(AgentError::Invalid)?;
+    agent.pseudonymise(&mut value)?;
+    let event = StationEvent::parse(kind, schema_for(kind, &value), &value).map_err(AgentError::Invalid)?;
     let recorded = agent.record(&event).await?;
     Ok((StatusCode::CREATED, Json(recorded)).into_response())
 }
@@ -78,4 +108,20 @@ async fn status(State(agent): State<Arc<Agent>>) -> Result<Response, ApiError> {
         "last_receipt": s.last_receipt,
     }))
     .into_response())
+}
+
+/// A resident looks up a dossier's progress: the agent asks the hub by dossier code and passes the
+/// status history on. The lookup itself is counted as usage, without what was looked up.
+async fn dossier_progress(State(agent): State<Arc<Agent>>, Path(code): Path<String>) -> Result<Response, ApiError> {
+    kinds::check_dossier_code(&code).map_err(AgentError::Invalid)?;
+    let url = format!("{}/api/v1/dossiers/{code}", agent.config.hub_url.trim_end_matches('/'));
+    let answer =
+        reqwest::Client::new().get(&url).timeout(std::time::Duration::from_secs(10)).send().await.map_err(|e| {
+            tracing::warn!(error = %e, "dossier lookup: hub unreachable");
+            ApiError(StatusCode::BAD_GATEWAY, json!({"error": "the hub cannot be reached; try again later"}))
+        })?;
+    let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let body: serde_json::Value = answer.json().await.unwrap_or(json!({"error": "the hub gave no readable answer"}));
+    agent.count_lookup(kinds::LookupTopic::DossierProgress).await;
+    Ok((status, Json(body)).into_response())
 }
