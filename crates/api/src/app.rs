@@ -14,6 +14,8 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub store: Store,
     pub dashboard: WardDashboard,
+    /// Where staff commands go (absent in offline commands such as `dcs station plan`).
+    pub staff: Option<ingest::staff::StaffHandle>,
 }
 
 pub struct Application {

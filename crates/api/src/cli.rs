@@ -136,7 +136,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
             let store = Store::connect(&database_url).await.context("cannot open the database")?;
-            let state = crate::AppState { store: store.clone(), dashboard: projections::WardDashboard::new(store) };
+            let state = crate::AppState {
+                store: store.clone(),
+                dashboard: projections::WardDashboard::new(store),
+                staff: None,
+            };
             let req = crate::routes::PlanRequest { station_id: station, ward_code: ward, building };
             let planned = crate::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);

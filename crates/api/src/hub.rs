@@ -21,6 +21,7 @@ pub struct HubOptions {
 
 pub struct Hub {
     port: u16,
+    state: AppState,
     tasks: Vec<JoinHandle<()>>,
     lookups: JoinHandle<()>,
 }
@@ -36,8 +37,8 @@ impl Hub {
         let ingest = Ingest::new(store.clone(), link, options.ingest).await?;
         let head = ingest.head();
         let dashboard = WardDashboard::new(store.clone());
-        let app =
-            Application::build(AppState { store: store.clone(), dashboard: dashboard.clone() }, options.listen).await?;
+        let state = AppState { store: store.clone(), dashboard: dashboard.clone(), staff: Some(ingest.staff()) };
+        let app = Application::build(state.clone(), options.listen).await?;
         let port = app.port();
         let mut tasks = Vec::new();
         let s = shutdown.clone();
@@ -54,12 +55,17 @@ impl Hub {
             }
         }));
         let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, lookups));
-        Ok(Self { port, tasks, lookups })
+        Ok(Self { port, state, tasks, lookups })
     }
 
     /// The HTTP port (useful when listening on port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// What the HTTP handlers use: the store, the dashboard, the staff command handle.
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// Waits for every part to finish after the shutdown token fired.

@@ -9,6 +9,7 @@ async fn main() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     api::cli::run(api::cli::Cli::parse()).await
 }

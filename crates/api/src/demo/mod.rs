@@ -4,7 +4,9 @@
 
 pub mod buildings;
 pub mod catalog;
+pub mod forms;
 pub mod simulator;
+pub mod staff;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,6 +46,9 @@ pub async fn run(
 
     let plan = buildings::plan(opts.stations);
     let mut tasks = Vec::new();
+    let (cases, worklist) = tokio::sync::mpsc::unbounded_channel();
+    let pace = opts.peak_per_minute / 30.0;
+    tasks.push(tokio::spawn(staff::work(hub.state().clone(), worklist, pace, shutdown.clone())));
     for (i, b) in plan.iter().enumerate() {
         let dir = opts.data_dir.join("stations").join(&b.station_id);
         let key = config::load_or_create_key(&dir)?;
@@ -58,7 +63,15 @@ pub async fn run(
                 .await?;
         }
         if store.station(&b.station_id).await?.and_then(|s| s.public_key).is_none() {
-            store.enroll_station(&b.station_id, &key.verifying_key().to_bytes()).await?;
+            let public_key = key.verifying_key().to_bytes();
+            store.enroll_station(&b.station_id, &public_key).await?;
+            let state = hub.state();
+            let (id, ward) = (b.station_id.as_str(), b.ward_code);
+            let plan = serde_json::json!({"command": "PlanStation", "ward": ward, "building": b.building});
+            let enroll = serde_json::json!({"command": "EnrollStation", "public_key": hex::encode(public_key)});
+            for body in [plan, enroll, serde_json::json!({"command": "ActivateStation"})] {
+                crate::routes::record_station(state, id, body, ward).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
         }
         let cfg = StationConfig {
             station_id: b.station_id.clone(),
@@ -67,6 +80,8 @@ pub async fn run(
             hub_url: url.clone(),
         };
         cfg.save(&dir)?;
+        let (key_id, pkey) = store.pseudonym_key(rand::random()).await?;
+        config::PseudonymKey { key_id, key: hex::encode(pkey) }.save(&dir)?;
         let agent = Arc::new(Agent::with(cfg, key, &dir).await?);
         tasks.push(tokio::spawn(publisher::run(
             agent.clone(),
@@ -74,7 +89,7 @@ pub async fn run(
             PublisherConfig::default(),
             shutdown.clone(),
         )));
-        tasks.push(tokio::spawn(simulator::drive(agent, i, opts.peak_per_minute, shutdown.clone())));
+        tasks.push(tokio::spawn(simulator::drive(agent, i, opts.peak_per_minute, cases.clone(), shutdown.clone())));
     }
     let wards: std::collections::BTreeSet<_> = plan.iter().map(|b| b.ward_code).collect();
     println!();

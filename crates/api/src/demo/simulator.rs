@@ -6,13 +6,52 @@ use std::time::Duration;
 
 use chrono::{Timelike, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
+use domain::kinds::StationEvent;
 use rand::Rng;
 use station_agent::Agent;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::catalog::{activity, random_event};
+use super::forms::random_form;
+use super::staff::Case;
 
-pub async fn drive(agent: Arc<Agent>, station_index: usize, peak_per_minute: f64, shutdown: CancellationToken) {
+/// The case a station event opens, by kind, for the staff side to work.
+fn case_of(event: &StationEvent, event_id: String) -> Option<Case> {
+    let aggregate_type = match event {
+        StationEvent::DossierSubmitted(d) => {
+            return Some(Case { aggregate_type: "dossier", id: d.dossier_code.clone() })
+        }
+        StationEvent::PaymentMade(_) => "payment",
+        StationEvent::SecurityReportFiled(_) => "security_report",
+        StationEvent::HealthInsuranceRequested(_) => "health_insurance",
+        StationEvent::MedicalExamBooked(_) => "medical_exam",
+        StationEvent::FinancialServiceRequested(_) => "financial_service",
+        StationEvent::FeedbackSubmitted(_) => "feedback",
+        StationEvent::DataCorrectionRequested(_) => "data_correction",
+        _ => return None,
+    };
+    Some(Case { aggregate_type, id: event_id })
+}
+
+/// The next thing a resident does at the station: mostly the common services, sometimes the others.
+fn next_event(agent: &Agent, station_index: usize, n: u64) -> Option<StationEvent> {
+    let mut rng = rand::thread_rng();
+    if rng.gen_bool(0.75) {
+        return Some(random_event(&mut rng, station_index, n, Utc::now()));
+    }
+    let (kind, mut body) = random_form(&mut rng);
+    agent.pseudonymise(&mut body).ok()?;
+    StationEvent::parse(kind, 1, &body).ok()
+}
+
+pub async fn drive(
+    agent: Arc<Agent>,
+    station_index: usize,
+    peak_per_minute: f64,
+    cases: mpsc::UnboundedSender<Case>,
+    shutdown: CancellationToken,
+) {
     loop {
         let hour = Utc::now().with_timezone(&Ho_Chi_Minh).hour();
         let rate_per_sec = (peak_per_minute * activity(hour) / 60.0).max(0.001);
@@ -26,9 +65,14 @@ pub async fn drive(agent: Arc<Agent>, station_index: usize, peak_per_minute: f64
             _ = tokio::time::sleep(Duration::from_secs_f64(gap.min(60.0))) => {}
         }
         let n = agent.last_seq().await + 1;
-        let event = random_event(&mut rand::thread_rng(), station_index, n, Utc::now());
-        if let Err(e) = agent.record(&event).await {
-            tracing::warn!(station = %agent.config.station_id, error = %e, "simulated event not recorded");
+        let Some(event) = next_event(&agent, station_index, n) else { continue };
+        match agent.record(&event).await {
+            Ok(r) => {
+                if let Some(case) = case_of(&event, r.event_id.to_string()) {
+                    let _ = cases.send(case);
+                }
+            }
+            Err(e) => tracing::warn!(station = %agent.config.station_id, error = %e, "simulated event not recorded"),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The hub's routes: JSON under `/api/v1`, pages at `/` and `/wards/{code}`.
 
+mod cases;
 pub(crate) mod dashboard;
 mod dead_letters;
 mod health;
@@ -20,6 +21,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/stations", get(stations::list).post(stations::plan))
         .route("/api/v1/stations/{id}/enrollment", post(stations::enroll))
         .route("/api/v1/dead-letters", get(dead_letters::list))
+        .route("/api/v1/cases/{aggregate_type}/{id}", get(cases::history))
+        .route("/api/v1/cases/{aggregate_type}/{id}/commands", post(cases::command))
+        .route("/api/v1/dossiers/{code}", get(cases::dossier_progress))
         .route("/", get(pages::city))
         .route("/wards/{code}", get(pages::ward))
         .fallback(|| async { crate::ApiError::NotFound("no such page".into()) })
@@ -38,4 +42,4 @@ pub fn ward_from_path(code: &str) -> Result<domain::WardCode, crate::ApiError> {
     })
 }
 pub(crate) use dashboard::WardPage;
-pub(crate) use stations::{plan_station, PlanRequest};
+pub(crate) use stations::{plan_station, record_station, PlanRequest};

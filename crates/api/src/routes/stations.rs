@@ -6,8 +6,10 @@ use axum::http::StatusCode;
 use axum::Json;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sha2::{Digest, Sha256};
-use station_agent::enroll::EnrollmentRequest;
+use station_agent::config::PseudonymKey;
+use station_agent::enroll::{EnrollmentAnswer, EnrollmentRequest};
 
 use crate::{ApiError, AppState};
 
@@ -59,6 +61,8 @@ pub async fn plan_station(s: &AppState, req: PlanRequest) -> Result<Planned, Api
             enrollment_code_hash: code_hash(&code),
         })
         .await?;
+    let plan = json!({"command": "PlanStation", "ward": ward.as_str(), "building": building});
+    record_station(s, station.as_str(), plan, ward.as_str()).await?;
     Ok(Planned {
         station_id: station.to_string(),
         ward_code: ward.to_string(),
@@ -126,7 +130,22 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
     match station.public_key {
         Some(existing) if existing == key => Ok(()),
         Some(_) => Err(ApiError::Conflict(format!("station {id} is already enrolled with another key"))),
-        None => Ok(s.store.enroll_station(id, &key).await?),
+        None => {
+            s.store.enroll_station(id, &key).await?;
+            if s.store.load_aggregates("station", &[id.to_string()]).await?.is_empty() {
+                // Planned offline (`dcs station plan`): put the plan in the log first.
+                let plan = json!({"command": "PlanStation", "ward": station.ward_code, "building": station.building});
+                record_station(s, id, plan, &station.ward_code).await?;
+            }
+            record_station(
+                s,
+                id,
+                json!({"command": "EnrollStation", "public_key": req.public_key}),
+                &station.ward_code,
+            )
+            .await?;
+            record_station(s, id, json!({"command": "ActivateStation"}), &station.ward_code).await
+        }
     }
 }
 
@@ -137,17 +156,36 @@ fn ed25519_key_ok(key: &[u8; 32]) -> Result<(), ApiError> {
     }
 }
 
-#[derive(Serialize)]
-pub struct Enrolled {
-    pub station_id: String,
-    pub status: &'static str,
-}
-
 pub async fn enroll(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Json(req): Json<EnrollmentRequest>,
-) -> Result<Json<Enrolled>, ApiError> {
+) -> Result<Json<EnrollmentAnswer>, ApiError> {
     enroll_station(&s, &id, &req).await?;
-    Ok(Json(Enrolled { station_id: id, status: "enrolled" }))
+    let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;
+    let pseudonym = PseudonymKey { key_id, key: hex::encode(key) };
+    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym }))
+}
+
+/// Puts the station's lifecycle in the log as well (the registry table keeps keys and chain
+/// cursors for ingest). Offline commands (`dcs station plan` without a hub) have no log writer.
+pub async fn record_station(s: &AppState, id: &str, body: serde_json::Value, ward: &str) -> Result<(), ApiError> {
+    let Some(staff) = &s.staff else { return Ok(()) };
+    let at = chrono::Utc::now();
+    let command = domain::aggregates::staff_command("station", &body, at)?;
+    staff
+        .execute(ingest::staff::StaffCommand {
+            aggregate_type: "station",
+            aggregate_id: id.to_string(),
+            command,
+            actor: "hub".into(),
+            ward_code: Some(ward.to_string()),
+            at,
+        })
+        .await
+        .map_err(|e| match e {
+            ingest::staff::StaffError::Refused(m) => ApiError::Conflict(m),
+            other => ApiError::internal(other.to_string()),
+        })?;
+    Ok(())
 }

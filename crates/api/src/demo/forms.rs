@@ -1,0 +1,90 @@
+//! Station forms for the services beyond dossiers, payments and reports: what a kiosk posts to its
+//! agent (`kind`, body), with a citizen's 12-digit ID where the service needs one (the agent turns
+//! it into a pseudonym before signing).
+
+use chrono::{Datelike, Utc};
+use rand::seq::SliceRandom;
+use rand::Rng;
+use serde_json::{json, Value};
+
+/// A plausible citizen ID: a birth-registration province, a birth year from 1940 to 2007.
+pub fn citizen_id(rng: &mut impl Rng) -> String {
+    let (province, _, _) = domain::citizen::BIRTH_PROVINCES.choose(rng).expect("provinces");
+    let province = if rng.gen_bool(0.6) { "079" } else { province };
+    let year = rng.gen_range(1940..=2007.min(Utc::now().year() - 18));
+    let female = rng.gen_bool(0.5);
+    let cg = if year >= 2000 { 2 } else { 0 } + u32::from(female);
+    format!("{province}{cg}{:02}{:06}", year % 100, rng.gen_range(0..1_000_000))
+}
+
+/// One form of the services other than dossiers, payments and security reports.
+pub fn random_form(rng: &mut impl Rng) -> (&'static str, Value) {
+    use domain::kinds::*;
+    let citizen = citizen_id(rng);
+    match rng.gen_range(0..100) {
+        0..=19 if rng.gen_bool(0.2) => {
+            (HEALTH_INSURANCE_REQUESTED, json!({"plan": "student", "household_size": 1, "citizen_id": citizen}))
+        }
+        0..=19 => (
+            HEALTH_INSURANCE_REQUESTED,
+            json!({"plan": "household", "household_size": rng.gen_range(1..=6), "citizen_id": citizen}),
+        ),
+        20..=39 => {
+            let specialty = ["general_practice", "internal_medicine", "pediatrics", "cardiology", "dermatology"]
+                .choose(rng)
+                .expect("specialties");
+            (MEDICAL_EXAM_BOOKED, json!({"specialty": specialty, "citizen_id": citizen}))
+        }
+        40..=54 => {
+            let (service, partner) = [
+                ("bank_account", "Agribank"),
+                ("bank_account", "Vietcombank"),
+                ("credit_card", "BIDV"),
+                ("consumer_loan", "VietinBank"),
+                ("sim_identification", "Viettel"),
+            ]
+            .choose(rng)
+            .expect("services");
+            (FINANCIAL_SERVICE_REQUESTED, json!({"service": service, "partner": partner, "citizen_id": citizen}))
+        }
+        55..=74 => {
+            let (topic, text) = [
+                ("living_environment", "Đèn hành lang tầng 5 bị hỏng"),
+                ("public_services", "Đề nghị thêm giờ làm việc buổi tối"),
+                ("station", "Máy in của trạm hết giấy"),
+                ("security_order", "Đề nghị tăng cường tuần tra buổi tối"),
+            ]
+            .choose(rng)
+            .expect("topics");
+            (FEEDBACK_SUBMITTED, json!({"topic": topic, "text": text}))
+        }
+        75..=89 => {
+            let field =
+                ["full_name", "date_of_birth", "place_of_origin", "permanent_address"].choose(rng).expect("fields");
+            (DATA_CORRECTION_REQUESTED, json!({"fields": [field], "citizen_id": citizen}))
+        }
+        _ => (LOOKUP_PERFORMED, json!({"topic": "information"})),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_citizen_ids_parse_and_forms_are_valid_once_pseudonymised() {
+        let mut rng = rand::thread_rng();
+        let today = domain::time::local_day(Utc::now());
+        for _ in 0..500 {
+            let id = citizen_id(&mut rng);
+            let c = domain::CitizenId::parse(&id, today).unwrap_or_else(|e| panic!("{id}: {e}"));
+            let (kind, mut body) = random_form(&mut rng);
+            if let Some(o) = body.as_object_mut() {
+                if o.remove("citizen_id").is_some() {
+                    o.insert("citizen".into(), serde_json::to_value(c.pseudonym(&[1; 32], "k1")).unwrap());
+                }
+            }
+            domain::kinds::StationEvent::parse(kind, 1, &body).unwrap_or_else(|e| panic!("{kind} {body}: {e}"));
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Cases (aggregates) for staff: the history of any case, a dossier's progress by its portal code,
+//! and staff commands (`POST /api/v1/cases/{type}/{id}/commands`, who in `X-DCS-Actor`).
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use ingest::staff::{Appended, StaffCommand, StaffError};
+use serde::Serialize;
+
+use crate::{ApiError, AppState};
+
+/// The header that says who issues a staff command, UTF-8 (Vietnamese names and ranks), until
+/// staff sign in.
+pub const ACTOR_HEADER: &str = "x-dcs-actor";
+
+#[derive(Serialize)]
+pub struct HistoryEntry {
+    pub position: i64,
+    pub aggregate_seq: i64,
+    pub event_type: String,
+    pub event_version: i32,
+    pub at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    /// The station that recorded it, or the member of staff who did it.
+    pub by: Option<String>,
+    pub payload: serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct CaseHistory {
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub ward_code: Option<String>,
+    pub events: Vec<HistoryEntry>,
+}
+
+fn known_type(aggregate_type: &str) -> Result<&'static str, ApiError> {
+    domain::aggregates::aggregate_types()
+        .iter()
+        .copied()
+        .find(|t| *t == aggregate_type)
+        .ok_or_else(|| ApiError::NotFound(format!("there are no cases of type `{aggregate_type}`")))
+}
+
+pub async fn case_history(s: &AppState, aggregate_type: &str, id: &str) -> Result<CaseHistory, ApiError> {
+    let t = known_type(aggregate_type)?;
+    let events = s.store.load_aggregates(t, &[id.to_string()]).await?;
+    if events.is_empty() {
+        return Err(ApiError::NotFound(format!("no {t} `{id}` in the log")));
+    }
+    let ward_code = events.iter().find_map(|e| e.event.ward_code.clone());
+    Ok(CaseHistory {
+        aggregate_type: t.to_string(),
+        aggregate_id: id.to_string(),
+        ward_code,
+        events: events
+            .into_iter()
+            .map(|e| HistoryEntry {
+                position: e.position,
+                aggregate_seq: e.event.aggregate_seq,
+                event_type: e.event.event_type,
+                event_version: e.event.event_version,
+                at: e.event.occurred_at,
+                recorded_at: e.recorded_at,
+                by: e.event.station_id.or_else(|| e.event.metadata["actor"].as_str().map(str::to_string)),
+                payload: e.event.payload,
+            })
+            .collect(),
+    })
+}
+
+pub async fn history(
+    State(s): State<AppState>,
+    Path((t, id)): Path<(String, String)>,
+) -> Result<Json<CaseHistory>, ApiError> {
+    Ok(Json(case_history(&s, &t, &id).await?))
+}
+
+/// A dossier's progress, for the resident at the station: each status with its time.
+#[derive(Serialize)]
+pub struct DossierProgress {
+    pub dossier_code: String,
+    pub status: String,
+    pub history: Vec<ProgressStep>,
+}
+
+#[derive(Serialize)]
+pub struct ProgressStep {
+    pub status: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn dossier_progress(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<DossierProgress>, ApiError> {
+    let h = case_history(&s, "dossier", &code)
+        .await
+        .map_err(|_| ApiError::NotFound(format!("no dossier with code `{code}` was filed from a station")))?;
+    let history: Vec<ProgressStep> =
+        h.events.iter().map(|e| ProgressStep { status: e.event_type.clone(), at: e.at }).collect();
+    let status = history.last().map(|s| s.status.clone()).unwrap_or_default();
+    Ok(Json(DossierProgress { dossier_code: code, status, history }))
+}
+
+#[derive(Serialize)]
+pub struct CommandResult {
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub events: Vec<Appended>,
+}
+
+pub async fn command(
+    State(s): State<AppState>,
+    Path((t, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(mut body): Json<serde_json::Value>,
+) -> Result<Json<CommandResult>, ApiError> {
+    let t = known_type(&t)?;
+    let actor = headers
+        .get(ACTOR_HEADER)
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+        .map(str::trim)
+        .filter(|a| !a.is_empty() && a.chars().count() <= 100)
+        .ok_or_else(|| domain::FieldError::new(ACTOR_HEADER, "say who issues the command (1 to 100 characters)"))?
+        .to_string();
+    let staff = s.staff.as_ref().ok_or_else(|| ApiError::internal("staff commands need a running hub"))?;
+    // The ward of an existing case is the one in its log; a case staff open names its ward.
+    let given_ward = body.as_object_mut().and_then(|o| o.remove("ward_code"));
+    let logged_ward =
+        s.store.load_aggregates(t, std::slice::from_ref(&id)).await?.iter().find_map(|e| e.event.ward_code.clone());
+    let ward_code = match (logged_ward, given_ward) {
+        (Some(w), _) => Some(w),
+        (None, Some(w)) => {
+            let w = w.as_str().unwrap_or_default();
+            Some(domain::WardCode::parse(w).map_err(|e| domain::FieldError::new("ward_code", e.reason))?.to_string())
+        }
+        (None, None) => None,
+    };
+    let at = Utc::now();
+    pseudonymise(&s, &mut body, at).await?;
+    let command = domain::aggregates::staff_command(t, &body, at)?;
+    let appended = staff
+        .execute(StaffCommand { aggregate_type: t, aggregate_id: id.clone(), command, actor, ward_code, at })
+        .await
+        .map_err(|e| match e {
+            StaffError::Refused(m) => ApiError::Conflict(m),
+            StaffError::Unavailable(m) => ApiError::internal(m),
+        })?;
+    Ok(Json(CommandResult { aggregate_type: t.to_string(), aggregate_id: id, events: appended }))
+}
+
+/// A request staff record from another channel (a police station, the hotline, VNeID) names the
+/// citizen by ID; like a station, the hub keeps only the keyed pseudonym, never the ID.
+async fn pseudonymise(s: &AppState, body: &mut serde_json::Value, at: DateTime<Utc>) -> Result<(), ApiError> {
+    let Some(obj) = body.as_object_mut() else { return Ok(()) };
+    let Some(id) = obj.remove("citizen_id") else { return Ok(()) };
+    let id = id.as_str().ok_or_else(|| domain::FieldError::new("citizen_id", "must be a string of 12 digits"))?;
+    let citizen = domain::CitizenId::parse(id, domain::time::local_day(at))?;
+    let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;
+    let reference = serde_json::to_value(citizen.pseudonym(&key, &key_id)).map_err(ApiError::internal)?;
+    obj.insert("citizen".into(), reference);
+    Ok(())
+}
