@@ -81,7 +81,8 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
     let e1 = event(STATION, id1, 1, GENESIS, payment(120_000));
     publish(&js, STATION, &e1, &key, id1).await;
     let first: Receipt = serde_json::from_slice(&receipts.next().await.unwrap().payload).unwrap();
-    assert_eq!((first.event, first.status, first.position), (id1, ReceiptStatus::Accepted, Some(1)));
+    assert_eq!((first.event, first.status), (id1, ReceiptStatus::Accepted));
+    assert!(first.position.is_some_and(|p| p > 0), "{first:?}");
     assert_eq!(first.chain, chain_hash(&e1).to_hex());
     eventually("the good event on the dashboard", Duration::from_secs(20), || async {
         (hub.city_total().await == 1).then_some(())
@@ -147,7 +148,8 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
     assert_eq!(hub.city_total().await, 1);
     assert_eq!(hub.json("/api/v1/wards/27097/dashboard").await["ward"]["total"], before["total"]);
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(&pool).await.unwrap();
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE raw IS NOT NULL").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 1);
 
     // The invalid payload advanced the chain: seq 3 after it is accepted.
@@ -163,7 +165,10 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
     .await;
 
     // An event ahead of its missing predecessor is held, not rejected: seq 5 before seq 4.
-    let e3: Vec<u8> = sqlx::query_scalar("SELECT raw FROM events WHERE position = 2").fetch_one(&pool).await.unwrap();
+    let e3: Vec<u8> = sqlx::query_scalar("SELECT raw FROM events WHERE raw IS NOT NULL ORDER BY position DESC LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let (id4, id5) = (Uuid::now_v7(), Uuid::now_v7());
     let e4 = event(STATION, id4, 4, chain_hash(&e3), payment(10_000));
     let e5 = event(STATION, id5, 5, chain_hash(&e4), payment(20_000));

@@ -5,5 +5,6 @@ mod dead_letters;
 mod delivery;
 mod demo;
 mod outage;
+mod services;
 mod station_api;
 mod support;
