@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use axum::Router;
-use projections::WardDashboard;
+use projections::{SecurityReports, WardDashboard};
 use store::Store;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -14,8 +14,20 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub store: Store,
     pub dashboard: WardDashboard,
+    pub reports: SecurityReports,
     /// Where staff commands go (absent in offline commands such as `dcs station plan`).
     pub staff: Option<ingest::staff::StaffHandle>,
+}
+
+impl AppState {
+    pub fn new(store: Store, staff: Option<ingest::staff::StaffHandle>) -> Self {
+        Self {
+            dashboard: WardDashboard::new(store.clone()),
+            reports: SecurityReports::new(store.clone()),
+            store,
+            staff,
+        }
+    }
 }
 
 pub struct Application {

@@ -14,7 +14,7 @@ use sqlx::{Connection, PgConnection};
 use store::{AppendBatch, CopyEncoder, NewEvent, Store};
 use uuid::Uuid;
 
-use crate::demo::catalog::random_event;
+use crate::demo::forms::next_event;
 
 #[derive(Debug, Clone)]
 pub struct AppendBench {
@@ -48,11 +48,13 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
         (0..50).map(|i| (format!("st-27097-bench-{i}"), SigningKey::from_bytes(&[i as u8 + 1; 32]))).collect();
     let mut chains = vec![(0u64, GENESIS); stations.len()];
     let mut rows = Vec::with_capacity(n);
-    for i in 0..n {
+    let mut i = 0;
+    while rows.len() < n {
         let s = i % stations.len();
+        i += 1;
         let (seq, prev) = (chains[s].0 + 1, chains[s].1);
         let now = Utc::now();
-        let event = random_event(&mut rng, s, seq, now);
+        let Some(event) = next_event(&mut rng, s, seq, now, Some((&[7; 32], "bench"))) else { continue };
         let payload = event.payload();
         let id = Uuid::now_v7();
         let bytes = UnsignedEvent {
@@ -64,7 +66,7 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
             prev: prev.to_hex(),
             time: UnsignedEvent::format_time(now),
             kind: event.kind(),
-            schema: 1,
+            schema: event.schema(),
             payload: &payload,
         }
         .to_bytes();
@@ -72,8 +74,8 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
         let env = domain::protocol::Envelope::parse(&bytes).expect("generated events parse");
         let routed = route(event, &env);
         let mut agg = AnyAggregate::new(routed.aggregate_type).expect("known type");
-        let events = agg.execute(routed.command).await.expect("fresh aggregates accept");
-        let e = events.into_iter().next().expect("one event");
+        let Ok(events) = agg.execute(routed.command).await else { continue };
+        let Some(e) = events.into_iter().next() else { continue };
         rows.push(NewEvent {
             event_id: id,
             aggregate_type: routed.aggregate_type.to_string(),
@@ -82,7 +84,8 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
             event_type: e.event_type,
             event_version: e.event_version,
             payload: e.payload,
-            metadata: json!({"station": stations[s].0, "ward": "27097", "station_seq": seq, "source_event": id}),
+            metadata: json!({"station": stations[s].0, "ward": "27097", "station_seq": seq, "source_event": id,
+                              "kind": env.kind, "schema": env.schema}),
             station_id: Some(stations[s].0.clone()),
             ward_code: Some("27097".into()),
             occurred_at: now,

@@ -42,8 +42,11 @@ pub enum Command {
         nats_url: String,
         #[arg(long, env = "DCS_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// How often to look for security reports whose deadlines have passed.
+        #[arg(long, env = "DCS_DEADLINE_CHECK_SECS", default_value_t = 30)]
+        deadline_check_secs: u64,
     },
-    /// Drop the dashboards' read model and rebuild it from position 0 of the log.
+    /// Drop every read model (dashboards, work queues) and rebuild it from position 0 of the log.
     Replay {
         /// postgres://... or sqlite://...; without it, the demo's database in ./dcs-data.
         #[arg(long, env = "DATABASE_URL")]
@@ -105,14 +108,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let opts = crate::demo::DemoOptions { listen, data_dir, stations, peak_per_minute };
             crate::demo::run(opts, shutdown, None).await
         }
-        Command::Serve { database_url, nats_url, listen } => {
+        Command::Serve { database_url, nats_url, listen, deadline_check_secs } => {
             let store = Store::connect(&database_url).await.context("cannot open the database")?;
             let client = bus::nats::connect(&nats_url, "dcs hub", false).await?;
             let link = bus::nats::NatsHub::open(client).await?;
             let shutdown = CancellationToken::new();
-            let hub =
-                Hub::start(store, Box::new(link), HubOptions { listen, ingest: Default::default() }, shutdown.clone())
-                    .await?;
+            let options = HubOptions {
+                listen,
+                deadline_check_every: std::time::Duration::from_secs(deadline_check_secs.max(1)),
+                ..Default::default()
+            };
+            let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;
             tracing::info!(port = hub.port(), "hub listening");
             println!("DCS hub listening on http://{}:{}/", listen.ip(), hub.port());
             shutdown_signal().await;
@@ -124,23 +130,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replay { database_url } => {
             let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
             let store = Store::connect(&url).await.context("cannot open the database")?;
-            let dashboard = projections::WardDashboard::new(store.clone());
+            let state = crate::AppState::new(store, None);
             let t = std::time::Instant::now();
-            let position = dashboard.rebuild().await?;
+            let position = state.dashboard.rebuild().await?;
             let secs = t.elapsed().as_secs_f64();
             println!(
                 "ward dashboard rebuilt from position 0 to {position} in {secs:.2} s ({:.0} events/s)",
                 position as f64 / secs.max(1e-9)
             );
+            let t = std::time::Instant::now();
+            let position = state.reports.projector().rebuild().await?;
+            println!(
+                "security-report queue rebuilt from position 0 to {position} in {:.2} s",
+                t.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
             let store = Store::connect(&database_url).await.context("cannot open the database")?;
-            let state = crate::AppState {
-                store: store.clone(),
-                dashboard: projections::WardDashboard::new(store),
-                staff: None,
-            };
+            let state = crate::AppState::new(store, None);
             let req = crate::routes::PlanRequest { station_id: station, ward_code: ward, building };
             let planned = crate::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);

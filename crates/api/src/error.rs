@@ -24,6 +24,11 @@ impl ApiError {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         Self::Internal(e.to_string())
     }
+
+    /// Bad input in one named field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid { field: field.into(), message: message.into() }
+    }
 }
 
 impl From<domain::FieldError> for ApiError {

@@ -1,12 +1,13 @@
-//! The hub: ingest, the dashboard projector, receipt lookups and the HTTP server, started together
-//! on one store and one bus and stopped together by one shutdown token. On shutdown the batch in
-//! hand is committed and acked, the projector catches up, and requests in flight are answered.
+//! The hub: ingest, the projectors, the deadline watch, receipt lookups and the HTTP server,
+//! started together on one store and one bus and stopped together by one shutdown token. On
+//! shutdown the batch in hand is committed and acked, the projectors catch up, and requests in
+//! flight are answered.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use bus::HubLink;
 use ingest::{Ingest, IngestConfig};
-use projections::WardDashboard;
 use store::Store;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -17,6 +18,18 @@ use crate::{AppState, Application};
 pub struct HubOptions {
     pub listen: SocketAddr,
     pub ingest: IngestConfig,
+    /// How often the deadline watch looks for overdue security reports.
+    pub deadline_check_every: Duration,
+}
+
+impl Default for HubOptions {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            ingest: IngestConfig::default(),
+            deadline_check_every: Duration::from_secs(30),
+        }
+    }
 }
 
 pub struct Hub {
@@ -36,8 +49,8 @@ impl Hub {
         let lookups = link.lookups().await?;
         let ingest = Ingest::new(store.clone(), link, options.ingest).await?;
         let head = ingest.head();
-        let dashboard = WardDashboard::new(store.clone());
-        let state = AppState { store: store.clone(), dashboard: dashboard.clone(), staff: Some(ingest.staff()) };
+        let staff = ingest.staff();
+        let state = AppState::new(store.clone(), Some(staff.clone()));
         let app = Application::build(state.clone(), options.listen).await?;
         let port = app.port();
         let mut tasks = Vec::new();
@@ -47,7 +60,10 @@ impl Hub {
                 tracing::error!(error = %e, "ingest stopped with an error");
             }
         }));
-        tasks.push(tokio::spawn(dashboard.run(head, shutdown.clone())));
+        tasks.push(tokio::spawn(state.dashboard.clone().run(head.clone(), shutdown.clone())));
+        tasks.push(tokio::spawn(state.reports.clone().run(head, shutdown.clone())));
+        let every = options.deadline_check_every;
+        tasks.push(tokio::spawn(crate::deadlines::watch(state.reports.clone(), staff, every, shutdown.clone())));
         let s = shutdown.clone();
         tasks.push(tokio::spawn(async move {
             if let Err(e) = app.run_until_stopped(s).await {

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bench;
 pub mod cli;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod hub;

@@ -147,6 +147,24 @@ impl CitizenId {
     }
 }
 
+/// Replaces a clear `citizen_id` in a kiosk's form (a JSON object) by the citizen's pseudonym
+/// under `key` (`citizen`), as a station does before signing. A form without one is left alone.
+pub fn pseudonymise_form(
+    body: &mut serde_json::Value,
+    key: Option<(&[u8], &str)>,
+    today: NaiveDate,
+) -> Result<(), FieldError> {
+    let Some(obj) = body.as_object_mut() else { return Ok(()) };
+    let Some(id) = obj.remove("citizen_id") else { return Ok(()) };
+    let id = id.as_str().ok_or_else(|| FieldError::new("citizen_id", "must be a string of 12 digits"))?;
+    let citizen = CitizenId::parse(id, today)?;
+    let (key, key_id) =
+        key.ok_or_else(|| FieldError::new("citizen_id", "this station has no pseudonym key yet; enroll it again"))?;
+    let r = citizen.pseudonym(key, key_id);
+    obj.insert("citizen".into(), serde_json::to_value(r).expect("a citizen reference serialises"));
+    Ok(())
+}
+
 impl fmt::Debug for CitizenId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CitizenId").field("known_province", &self.known_province()).finish_non_exhaustive()

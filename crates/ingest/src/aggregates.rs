@@ -10,6 +10,9 @@ pub struct Cached {
     pub state: AnyAggregate,
     /// The aggregate sequence of its last event (0 for a new aggregate).
     pub version: i64,
+    /// The ward its events belong to (from the first event that named one), so that staff
+    /// commands on the case are counted in the same ward.
+    pub ward: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,12 +45,15 @@ impl AggregateCache {
         }
         for (t, ids) in missing {
             for id in &ids {
-                self.entries.insert((t, id.clone()), Cached { state: AnyAggregate::new(t)?, version: 0 });
+                self.entries.insert((t, id.clone()), Cached { state: AnyAggregate::new(t)?, version: 0, ward: None });
             }
             for e in store.load_aggregates(t, &ids).await? {
                 let entry = self.entries.get_mut(&(t, e.event.aggregate_id.clone())).expect("inserted above");
                 entry.state.apply_stored(&e.event.event_type, e.event.event_version, &e.event.payload)?;
                 entry.version = e.event.aggregate_seq;
+                if entry.ward.is_none() {
+                    entry.ward = e.event.ward_code.clone();
+                }
             }
         }
         Ok(())

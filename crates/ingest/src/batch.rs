@@ -270,6 +270,9 @@ impl Ingest {
                         "schema": env.schema,
                     });
                     fates.push(Fate::Accepted { env: env.clone(), index: append.events.len() });
+                    if cached.ward.is_none() {
+                        cached.ward = Some(env.ward.to_string());
+                    }
                     for (k, e) in events.into_iter().enumerate() {
                         cached.version += 1;
                         append.events.push(NewEvent {

@@ -74,8 +74,11 @@ impl Ingest {
             .map_err(|e| StaffError::Unavailable(e.to_string()))?;
         let cached = self.cache.get_mut(c.aggregate_type, &c.aggregate_id).expect("ensured");
         let before = cached.version;
+        // A case keeps the ward it was opened in; a new one (a hotline correction, a planned
+        // station) takes the ward the command names.
+        let ward_code = cached.ward.clone().or(c.ward_code);
         let events = cached.state.execute(c.command).await.map_err(|e| StaffError::Refused(e.to_string()))?;
-        let metadata = json!({ "actor": c.actor, "source": "staff", "ward": c.ward_code });
+        let metadata = json!({ "actor": c.actor, "source": "staff", "ward": ward_code });
         let mut batch = AppendBatch::default();
         for (i, e) in events.into_iter().enumerate() {
             batch.events.push(NewEvent {
@@ -88,7 +91,7 @@ impl Ingest {
                 payload: e.payload,
                 metadata: metadata.clone(),
                 station_id: None,
-                ward_code: c.ward_code.clone(),
+                ward_code: ward_code.clone(),
                 occurred_at: c.at,
                 raw: None,
                 signature: None,
@@ -101,6 +104,7 @@ impl Ingest {
             Ok(a) => {
                 let cached = self.cache.get_mut(c.aggregate_type, &c.aggregate_id).expect("ensured");
                 cached.version = before + batch.events.len() as i64;
+                cached.ward = ward_code;
                 if let Some(&last) = a.positions.last() {
                     self.head.send_replace(last);
                 }

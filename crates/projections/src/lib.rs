@@ -1,10 +1,17 @@
-//! Read models fed from the log, and the catch-up projector that keeps them. A projector reads
-//! the log in global order from its checkpoint and writes its rows and its new checkpoint in one
-//! transaction, so any read model can be dropped and rebuilt by replay and equal the live one.
+//! Read models fed from the log (ward dashboards, the security-report work queue), and the
+//! catch-up projector that keeps them. A projector reads the log in global order from its
+//! checkpoint and writes its rows and its new checkpoint in one transaction, so any read model
+//! can be dropped and rebuilt by replay and equal the live one.
 
+pub mod projector;
+pub mod security_reports;
 pub mod ward_dashboard;
 
-pub use ward_dashboard::{CityDashboard, KindCount, StationActivity, WardDashboard, WardDashboardView, WardSummary};
+pub use projector::{Projection, Projector, Statement, Value};
+pub use security_reports::{QueueFilter, QueuedReport, SecurityReports};
+pub use ward_dashboard::{
+    CityDashboard, KindCount, StationActivity, StationHeartbeat, WardDashboard, WardDashboardView, WardSummary,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {

@@ -1,29 +1,23 @@
-//! The ward dashboard read model: per ward, counts by kind of event for each local day (so
-//! "today" and "in total"), and per station its activity and when the hub last heard from it.
+//! The ward dashboard read model: per ward, the station interactions by kind and the staff
+//! actions by kind for each local day (so "today" and "in total"), the age bands of the residents
+//! served, and per station its activity, its latest heartbeat and when the hub last heard from it.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::Row;
-use store::Store;
+use store::{LogEntry, Store};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use crate::projector::{Projection, Projector, Statement};
 use crate::Result;
 use store::dialect::sql;
 use store::on_db;
 
-/// This projection's name in `projection_checkpoints`.
-pub const NAME: &str = "ward_dashboard";
-/// Log entries read per transaction.
-const CHUNK: i64 = 10_000;
-
-#[derive(Clone)]
-pub struct WardDashboard {
-    store: Store,
-}
+/// The event a station's heartbeat becomes: it moves "last seen", not the interaction counts.
+const HEARTBEAT: &str = "StationHeartbeatRecorded";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct KindCount {
@@ -42,6 +36,25 @@ pub struct StationActivity {
     /// The station's clock time of its latest event.
     pub last_event_at: DateTime<Utc>,
     pub last_position: i64,
+    /// What the station's agent last said of itself.
+    pub heartbeat: Option<StationHeartbeat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StationHeartbeat {
+    pub at: DateTime<Utc>,
+    pub agent_version: String,
+    pub outbox_depth: i64,
+    pub clock_skew_ms: i64,
+}
+
+/// A ward's figures as read from the tables.
+#[derive(Default)]
+struct Figures {
+    interactions: Vec<KindCount>,
+    staff: Vec<KindCount>,
+    ages: Vec<KindCount>,
+    sexes: Vec<KindCount>,
 }
 
 /// One ward's line on the city dashboard.
@@ -50,9 +63,19 @@ pub struct WardSummary {
     pub code: String,
     pub name: String,
     pub kind: String,
+    /// Station interactions (heartbeats aside) today and in total.
     pub today: i64,
     pub total: i64,
+    /// Station interactions by event kind.
     pub by_kind: Vec<KindCount>,
+    /// Events of staff and of the hub on this ward's cases (acknowledged, completed, overdue...).
+    pub staff_actions: Vec<KindCount>,
+    /// Interactions that identified a resident, by age band (`kind` is the band) and by sex.
+    pub residents_by_age: Vec<KindCount>,
+    pub residents_by_sex: Vec<KindCount>,
+    pub residents_total: i64,
+    /// Of those, residents aged 60 and over.
+    pub elderly_total: i64,
     pub stations: i64,
     pub last_seen_at: Option<DateTime<Utc>>,
 }
@@ -65,6 +88,9 @@ pub struct CityDashboard {
     pub position: i64,
     pub total: i64,
     pub total_today: i64,
+    pub staff_actions_today: i64,
+    pub residents_total: i64,
+    pub elderly_total: i64,
     pub active_stations: i64,
     pub wards: Vec<WardSummary>,
 }
@@ -81,160 +107,178 @@ pub struct WardDashboardView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub checkpoint: i64,
-    pub counts: Vec<(String, String, NaiveDate, i64)>,
+    /// `(table, ward, key, day, count)`.
+    pub counts: Vec<(&'static str, String, String, NaiveDate, i64)>,
     pub stations: Vec<StationActivity>,
 }
 
-impl WardDashboard {
-    pub fn new(store: Store) -> Self {
-        Self { store }
-    }
+/// The rows of the model, as the projector writes them.
+#[derive(Clone, Copy)]
+pub struct Model;
 
-    /// The position up to which the model is built.
-    pub async fn checkpoint(&self) -> Result<i64> {
-        on_db!(self.store.db(), |pool, pg| {
-            let q = sql(pg, "SELECT position FROM projection_checkpoints WHERE name = $1");
-            let p: Option<i64> = sqlx::query_scalar(&q).bind(NAME).fetch_optional(pool).await?;
-            Ok(p.unwrap_or(0))
-        })
-    }
+#[derive(Default)]
+struct Heartbeat {
+    at: Option<DateTime<Utc>>,
+    agent_version: Option<String>,
+    outbox_depth: Option<i64>,
+    clock_skew_ms: Option<i64>,
+}
 
-    async fn ensure_checkpoint(&self) -> Result<()> {
-        on_db!(self.store.db(), |pool, pg| {
-            let q = sql(
-                pg,
-                "INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING",
-            );
-            sqlx::query(&q).bind(NAME).execute(pool).await?;
-            Ok(())
-        })
-    }
+impl Projection for Model {
+    const NAME: &'static str = "ward_dashboard";
+    const TABLES: &'static [&'static str] =
+        &["ward_kind_daily", "ward_staff_daily", "ward_citizen_daily", "station_activity"];
 
-    /// Applies everything in the log after the checkpoint. Returns the new checkpoint.
-    pub async fn catch_up(&self) -> Result<i64> {
-        self.ensure_checkpoint().await?;
-        loop {
-            let from = self.checkpoint().await?;
-            let entries = self.store.read_log(from, CHUNK).await?;
-            let Some(last) = entries.last().map(|e| e.position) else { return Ok(from) };
-            if !self.apply(from, last, &entries).await? {
-                // Another projector moved the checkpoint first; read again from where it is.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
-    }
-
-    /// One transaction: the rows and the checkpoint move together, and only if the checkpoint is
-    /// still where this chunk started (so two projectors never count an event twice).
-    async fn apply(&self, from: i64, to: i64, entries: &[store::LogEntry]) -> Result<bool> {
-        let mut counts: HashMap<(&str, &str, NaiveDate), i64> = HashMap::new();
-        let mut stations: BTreeMap<&str, StationActivity> = BTreeMap::new();
+    fn project(&self, entries: &[LogEntry]) -> Vec<Statement> {
+        let mut interactions: HashMap<(&str, &str, NaiveDate), i64> = HashMap::new();
+        let mut staff: HashMap<(&str, &str, NaiveDate), i64> = HashMap::new();
+        let mut citizens: HashMap<(&str, String, String, NaiveDate), i64> = HashMap::new();
+        let mut stations: BTreeMap<&str, (StationActivity, Heartbeat)> = BTreeMap::new();
         for e in entries {
-            let (Some(ward), Some(station)) = (e.ward_code.as_deref(), e.station_id.as_deref()) else { continue };
-            *counts.entry((ward, e.event_type.as_str(), domain::time::local_day(e.occurred_at))).or_default() += 1;
-            let s = stations.entry(station).or_insert_with(|| StationActivity {
-                station_id: station.to_string(),
-                ward_code: ward.to_string(),
-                events: 0,
-                last_seen_at: e.recorded_at,
-                last_event_at: e.occurred_at,
-                last_position: e.position,
+            let Some(ward) = e.ward_code.as_deref() else { continue };
+            let day = domain::time::local_day(e.occurred_at);
+            let Some(station) = e.station_id.as_deref() else {
+                *staff.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
+                continue;
+            };
+            let body = e.payload.get(&e.event_type);
+            if e.event_type != HEARTBEAT {
+                *interactions.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
+                if let Some(c) = body.and_then(|b| b.get("citizen")) {
+                    let field = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or("?").to_string();
+                    *citizens.entry((ward, field("age_band"), field("sex"), day)).or_default() += 1;
+                }
+            }
+            let (s, beat) = stations.entry(station).or_insert_with(|| {
+                let activity = StationActivity {
+                    station_id: station.to_string(),
+                    ward_code: ward.to_string(),
+                    events: 0,
+                    last_seen_at: e.recorded_at,
+                    last_event_at: e.occurred_at,
+                    last_position: e.position,
+                    heartbeat: None,
+                };
+                (activity, Heartbeat::default())
             });
             s.events += 1;
             s.last_seen_at = e.recorded_at;
             s.last_event_at = e.occurred_at;
             s.last_position = e.position;
-        }
-        on_db!(self.store.db(), |pool, pg| {
-            let mut tx = pool.begin().await?;
-            let moved = sqlx::query(&sql(
-                pg,
-                "UPDATE projection_checkpoints SET position = $1 WHERE name = $2 AND position = $3",
-            ))
-            .bind(to)
-            .bind(NAME)
-            .bind(from)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if moved != 1 {
-                tx.rollback().await?;
-                return Ok(false);
+            if e.event_type == HEARTBEAT {
+                let b = body.cloned().unwrap_or_default();
+                *beat = Heartbeat {
+                    at: Some(e.occurred_at),
+                    agent_version: b.get("agent_version").and_then(|v| v.as_str()).map(str::to_string),
+                    outbox_depth: b.get("outbox_depth").and_then(|v| v.as_i64()),
+                    clock_skew_ms: b.get("clock_skew_ms").and_then(|v| v.as_i64()),
+                };
             }
-            let upsert_count = sql(
-                pg,
+        }
+        let mut out = Vec::new();
+        for ((ward, kind, day), n) in interactions {
+            out.push(Statement::new(
                 "INSERT INTO ward_kind_daily (ward_code, kind, day, count) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (ward_code, kind, day) DO UPDATE SET count = ward_kind_daily.count + excluded.count",
-            );
-            for ((ward, kind, day), n) in &counts {
-                sqlx::query(&upsert_count).bind(*ward).bind(*kind).bind(*day).bind(*n).execute(&mut *tx).await?;
-            }
-            let upsert_station = sql(
-                pg,
-                "INSERT INTO station_activity (station_id, ward_code, events, last_seen_at, last_event_at, last_position) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (station_id) DO UPDATE SET \
+                vec![ward.into(), kind.into(), day.into(), n.into()],
+            ));
+        }
+        for ((ward, kind, day), n) in staff {
+            out.push(Statement::new(
+                "INSERT INTO ward_staff_daily (ward_code, kind, day, count) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (ward_code, kind, day) DO UPDATE SET count = ward_staff_daily.count + excluded.count",
+                vec![ward.into(), kind.into(), day.into(), n.into()],
+            ));
+        }
+        for ((ward, band, sex, day), n) in citizens {
+            out.push(Statement::new(
+                "INSERT INTO ward_citizen_daily (ward_code, age_band, sex, day, count) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (ward_code, age_band, sex, day) DO UPDATE SET count = ward_citizen_daily.count + excluded.count",
+                vec![ward.into(), band.into(), sex.into(), day.into(), n.into()],
+            ));
+        }
+        for (s, beat) in stations.into_values() {
+            out.push(Statement::new(
+                "INSERT INTO station_activity (station_id, ward_code, events, last_seen_at, last_event_at, last_position, \
+                 heartbeat_at, agent_version, outbox_depth, clock_skew_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (station_id) DO UPDATE SET \
                  ward_code = excluded.ward_code, events = station_activity.events + excluded.events, \
                  last_seen_at = excluded.last_seen_at, last_event_at = excluded.last_event_at, \
-                 last_position = excluded.last_position",
-            );
-            for s in stations.values() {
-                sqlx::query(&upsert_station)
-                    .bind(&s.station_id)
-                    .bind(&s.ward_code)
-                    .bind(s.events)
-                    .bind(s.last_seen_at)
-                    .bind(s.last_event_at)
-                    .bind(s.last_position)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            Ok(true)
-        })
+                 last_position = excluded.last_position, \
+                 heartbeat_at = COALESCE(excluded.heartbeat_at, station_activity.heartbeat_at), \
+                 agent_version = COALESCE(excluded.agent_version, station_activity.agent_version), \
+                 outbox_depth = COALESCE(excluded.outbox_depth, station_activity.outbox_depth), \
+                 clock_skew_ms = COALESCE(excluded.clock_skew_ms, station_activity.clock_skew_ms)",
+                vec![
+                    s.station_id.into(),
+                    s.ward_code.into(),
+                    s.events.into(),
+                    s.last_seen_at.into(),
+                    s.last_event_at.into(),
+                    s.last_position.into(),
+                    beat.at.into(),
+                    beat.agent_version.into(),
+                    beat.outbox_depth.into(),
+                    beat.clock_skew_ms.into(),
+                ],
+            ));
+        }
+        out
+    }
+}
+
+#[derive(Clone)]
+pub struct WardDashboard {
+    projector: Projector<Model>,
+}
+
+impl WardDashboard {
+    pub fn new(store: Store) -> Self {
+        Self { projector: Projector::new(store, Model) }
+    }
+
+    fn store(&self) -> &Store {
+        self.projector.store()
+    }
+
+    /// The position up to which the model is built.
+    pub async fn checkpoint(&self) -> Result<i64> {
+        self.projector.checkpoint().await
+    }
+
+    /// Applies everything in the log after the checkpoint. Returns the new checkpoint.
+    pub async fn catch_up(&self) -> Result<i64> {
+        self.projector.catch_up().await
     }
 
     /// Drops the model and rebuilds it from position 0. Returns the new checkpoint.
     pub async fn rebuild(&self) -> Result<i64> {
-        self.ensure_checkpoint().await?;
-        on_db!(self.store.db(), |pool, pg| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM ward_kind_daily").execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM station_activity").execute(&mut *tx).await?;
-            sqlx::query(&sql(pg, "UPDATE projection_checkpoints SET position = 0 WHERE name = $1"))
-                .bind(NAME)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok::<(), crate::ProjectionError>(())
-        })?;
-        self.catch_up().await
+        self.projector.rebuild().await
     }
 
-    /// Keeps the model caught up: after each commit announced on `head`, and every second in case
-    /// another process writes the log. Catches up once more when `shutdown` fires.
-    pub async fn run(self, mut head: watch::Receiver<i64>, shutdown: CancellationToken) {
-        loop {
-            if let Err(e) = self.catch_up().await {
-                tracing::warn!(error = %e, "ward dashboard projector; retrying");
-            }
-            tokio::select! {
-                _ = shutdown.cancelled() => break,
-                _ = head.changed() => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
-            }
-        }
-        if let Err(e) = self.catch_up().await {
-            tracing::warn!(error = %e, "final catch-up of the ward dashboard");
-        }
+    /// Keeps the model caught up until `shutdown` (see [`Projector::run`]).
+    pub async fn run(self, head: watch::Receiver<i64>, shutdown: CancellationToken) {
+        self.projector.run(head, shutdown).await
     }
 
-    async fn counts(&self, ward: Option<&str>, today: NaiveDate) -> Result<Vec<(String, KindCount)>> {
-        on_db!(self.store.db(), |pool, pg| {
-            let base = "SELECT ward_code, kind, CAST(SUM(count) AS BIGINT), \
-                        CAST(SUM(CASE WHEN day = $1 THEN count ELSE 0 END) AS BIGINT) FROM ward_kind_daily";
+    /// Per ward, the sums of `table`'s counts grouped by `column`, today and in total.
+    async fn counts(
+        &self,
+        table: &str,
+        column: &str,
+        ward: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Vec<(String, KindCount)>> {
+        on_db!(self.store().db(), |pool, pg| {
+            let base = format!(
+                "SELECT ward_code, {column}, CAST(SUM(count) AS BIGINT), \
+                 CAST(SUM(CASE WHEN day = $1 THEN count ELSE 0 END) AS BIGINT) FROM {table}"
+            );
             let q = match ward {
-                Some(_) => format!("{base} WHERE ward_code = $2 GROUP BY ward_code, kind ORDER BY ward_code, kind"),
-                None => format!("{base} GROUP BY ward_code, kind ORDER BY ward_code, kind"),
+                Some(_) => {
+                    format!("{base} WHERE ward_code = $2 GROUP BY ward_code, {column} ORDER BY ward_code, {column}")
+                }
+                None => format!("{base} GROUP BY ward_code, {column} ORDER BY ward_code, {column}"),
             };
             let q = sql(pg, &q);
             let mut query = sqlx::query(&q).bind(today);
@@ -251,9 +295,28 @@ impl WardDashboard {
         })
     }
 
+    /// Every figure of one ward (or all wards), grouped by ward.
+    async fn figures(&self, ward: Option<&str>, today: NaiveDate) -> Result<HashMap<String, Figures>> {
+        let mut out: HashMap<String, Figures> = HashMap::new();
+        for (w, c) in self.counts("ward_kind_daily", "kind", ward, today).await? {
+            out.entry(w).or_default().interactions.push(c);
+        }
+        for (w, c) in self.counts("ward_staff_daily", "kind", ward, today).await? {
+            out.entry(w).or_default().staff.push(c);
+        }
+        for (w, c) in self.counts("ward_citizen_daily", "age_band", ward, today).await? {
+            out.entry(w).or_default().ages.push(c);
+        }
+        for (w, c) in self.counts("ward_citizen_daily", "sex", ward, today).await? {
+            out.entry(w).or_default().sexes.push(c);
+        }
+        Ok(out)
+    }
+
     async fn station_rows(&self, ward: Option<&str>) -> Result<Vec<StationActivity>> {
-        on_db!(self.store.db(), |pool, pg| {
-            let base = "SELECT station_id, ward_code, events, last_seen_at, last_event_at, last_position FROM station_activity";
+        on_db!(self.store().db(), |pool, pg| {
+            let base = "SELECT station_id, ward_code, events, last_seen_at, last_event_at, last_position, \
+                        heartbeat_at, agent_version, outbox_depth, clock_skew_ms FROM station_activity";
             let q = match ward {
                 Some(_) => format!("{base} WHERE ward_code = $1 ORDER BY station_id"),
                 None => format!("{base} ORDER BY station_id"),
@@ -273,20 +336,35 @@ impl WardDashboard {
                         last_seen_at: r.try_get(3)?,
                         last_event_at: r.try_get(4)?,
                         last_position: r.try_get(5)?,
+                        heartbeat: match r.try_get::<Option<DateTime<Utc>>, _>(6)? {
+                            None => None,
+                            Some(at) => Some(StationHeartbeat {
+                                at,
+                                agent_version: r.try_get::<Option<String>, _>(7)?.unwrap_or_default(),
+                                outbox_depth: r.try_get::<Option<i64>, _>(8)?.unwrap_or_default(),
+                                clock_skew_ms: r.try_get::<Option<i64>, _>(9)?.unwrap_or_default(),
+                            }),
+                        },
                     })
                 })
                 .collect()
         })
     }
 
-    fn summary(ward: &domain::Ward, counts: Vec<KindCount>, stations: &[&StationActivity]) -> WardSummary {
+    fn summary(ward: &domain::Ward, figures: Figures, stations: &[&StationActivity]) -> WardSummary {
+        let elderly = |c: &&KindCount| c.kind == "60-74" || c.kind == "75+";
         WardSummary {
             code: ward.code.clone(),
             name: ward.name.clone(),
             kind: ward.kind.clone(),
-            today: counts.iter().map(|c| c.today).sum(),
-            total: counts.iter().map(|c| c.total).sum(),
-            by_kind: counts,
+            today: figures.interactions.iter().map(|c| c.today).sum(),
+            total: figures.interactions.iter().map(|c| c.total).sum(),
+            residents_total: figures.ages.iter().map(|c| c.total).sum(),
+            elderly_total: figures.ages.iter().filter(elderly).map(|c| c.total).sum(),
+            by_kind: figures.interactions,
+            staff_actions: figures.staff,
+            residents_by_age: figures.ages,
+            residents_by_sex: figures.sexes,
             stations: stations.len() as i64,
             last_seen_at: stations.iter().map(|s| s.last_seen_at).max(),
         }
@@ -295,16 +373,13 @@ impl WardDashboard {
     /// All 168 wards, each with its counts (zero where nothing happened yet).
     pub async fn city(&self, today: NaiveDate) -> Result<CityDashboard> {
         let position = self.checkpoint().await?;
-        let mut counts: HashMap<String, Vec<KindCount>> = HashMap::new();
-        for (ward, c) in self.counts(None, today).await? {
-            counts.entry(ward).or_default().push(c);
-        }
+        let mut figures = self.figures(None, today).await?;
         let stations = self.station_rows(None).await?;
         let wards: Vec<WardSummary> = domain::ward::all()
             .iter()
             .map(|w| {
                 let here: Vec<&StationActivity> = stations.iter().filter(|s| s.ward_code == w.code).collect();
-                Self::summary(w, counts.remove(&w.code).unwrap_or_default(), &here)
+                Self::summary(w, figures.remove(&w.code).unwrap_or_default(), &here)
             })
             .collect();
         Ok(CityDashboard {
@@ -312,32 +387,41 @@ impl WardDashboard {
             position,
             total: wards.iter().map(|w| w.total).sum(),
             total_today: wards.iter().map(|w| w.today).sum(),
+            staff_actions_today: wards.iter().flat_map(|w| &w.staff_actions).map(|c| c.today).sum(),
+            residents_total: wards.iter().map(|w| w.residents_total).sum(),
+            elderly_total: wards.iter().map(|w| w.elderly_total).sum(),
             active_stations: stations.len() as i64,
             wards,
         })
     }
 
-    /// One ward: its counts by kind and each of its stations' activity.
+    /// One ward: its figures and each of its stations' activity.
     pub async fn ward(&self, ward: &domain::WardCode, today: NaiveDate) -> Result<WardDashboardView> {
         let position = self.checkpoint().await?;
-        let counts = self.counts(Some(ward.as_str()), today).await?.into_iter().map(|(_, c)| c).collect();
+        let figures = self.figures(Some(ward.as_str()), today).await?.remove(ward.as_str()).unwrap_or_default();
         let stations = self.station_rows(Some(ward.as_str())).await?;
         let refs: Vec<&StationActivity> = stations.iter().collect();
-        Ok(WardDashboardView { today, position, ward: Self::summary(ward.ward(), counts, &refs), stations })
+        Ok(WardDashboardView { today, position, ward: Self::summary(ward.ward(), figures, &refs), stations })
     }
 
     /// The whole model, for comparing a rebuilt one with the live one.
     pub async fn snapshot(&self) -> Result<Snapshot> {
         let checkpoint = self.checkpoint().await?;
-        let counts = on_db!(self.store.db(), |pool, pg| {
-            let rows =
-                sqlx::query("SELECT ward_code, kind, day, count FROM ward_kind_daily ORDER BY ward_code, kind, day")
-                    .fetch_all(pool)
-                    .await?;
-            rows.iter()
-                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-                .collect::<Result<Vec<_>>>()
-        })?;
+        let mut counts = Vec::new();
+        for (table, key) in [
+            ("ward_kind_daily", "kind"),
+            ("ward_staff_daily", "kind"),
+            ("ward_citizen_daily", "age_band || '/' || sex"),
+        ] {
+            let rows = on_db!(self.store().db(), |pool, pg| {
+                let q = format!("SELECT ward_code, {key}, day, count FROM {table} ORDER BY 1, 2, 3");
+                let rows = sqlx::query(&q).fetch_all(pool).await?;
+                rows.iter()
+                    .map(|r| Ok((table, r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+                    .collect::<Result<Vec<_>>>()
+            })?;
+            counts.extend(rows);
+        }
         Ok(Snapshot { checkpoint, counts, stations: self.station_rows(None).await? })
     }
 }

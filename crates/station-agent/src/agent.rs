@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::Utc;
-use domain::kinds::StationEvent;
+use chrono::{DateTime, Utc};
+use domain::kinds::{Heartbeat, StationEvent};
 use domain::protocol::{chain_hash, sign, subjects, ChainHash, UnsignedEvent};
 use domain::FieldError;
 use ed25519_dalek::SigningKey;
@@ -44,6 +44,8 @@ pub struct Agent {
     chain: Mutex<(u64, ChainHash)>,
     /// Woken when an event is recorded, for the publisher.
     pub recorded: Arc<Notify>,
+    /// The station clock minus the hub's, in milliseconds, as estimated since the last heartbeat.
+    skew_ms: std::sync::Mutex<Option<i64>>,
 }
 
 impl Agent {
@@ -59,7 +61,15 @@ impl Agent {
         let outbox = Outbox::open(&config::outbox_path(dir)).await?;
         let head = outbox.head().await?;
         let pseudonym = config::PseudonymKey::load(dir);
-        Ok(Self { config, key, outbox, pseudonym, chain: Mutex::new(head), recorded: Arc::new(Notify::new()) })
+        Ok(Self {
+            config,
+            key,
+            outbox,
+            pseudonym,
+            chain: Mutex::new(head),
+            recorded: Arc::new(Notify::new()),
+            skew_ms: std::sync::Mutex::new(None),
+        })
     }
 
     /// The subject this station publishes on.
@@ -116,18 +126,27 @@ impl Agent {
     /// Replaces a clear `citizen_id` in a kiosk's form by the citizen's pseudonym (`citizen`): the
     /// 12-digit ID never leaves the station.
     pub fn pseudonymise(&self, body: &mut serde_json::Value) -> Result<(), AgentError> {
-        let Some(obj) = body.as_object_mut() else { return Ok(()) };
-        let Some(id) = obj.remove("citizen_id") else { return Ok(()) };
-        let id = id.as_str().ok_or_else(|| FieldError::new("citizen_id", "must be a string of 12 digits"))?;
-        let today = domain::time::local_day(Utc::now());
-        let citizen = domain::citizen::CitizenId::parse(id, today)?;
-        let key = self
-            .pseudonym
-            .as_ref()
-            .ok_or_else(|| FieldError::new("citizen_id", "this station has no pseudonym key yet; enroll it again"))?;
-        let r = citizen.pseudonym(&key.bytes(), &key.key_id);
-        obj.insert("citizen".into(), serde_json::to_value(r).expect("a citizen reference serialises"));
+        let key = self.pseudonym.as_ref().map(|k| (k.bytes(), k.key_id.as_str()));
+        let key = key.as_ref().map(|(bytes, id)| (bytes.as_slice(), *id));
+        domain::citizen::pseudonymise_form(body, key, domain::time::local_day(Utc::now()))?;
         Ok(())
+    }
+
+    /// Notes the hub's clock as a fresh receipt states it (`hub_time`, just now on the hub). The
+    /// difference also holds the receipt's travel time, so the smallest one seen is the estimate.
+    pub fn observe_hub_clock(&self, hub_time: DateTime<Utc>) {
+        let skew = (Utc::now() - hub_time).num_milliseconds();
+        let mut s = self.skew_ms.lock().expect("skew lock");
+        *s = Some(s.map_or(skew, |old| old.min(skew)));
+    }
+
+    /// Records a heartbeat: the agent's version, how many events await a receipt, and the clock
+    /// skew estimated since the last heartbeat (0 when no receipt came in between).
+    pub async fn heartbeat(&self) -> Result<Recorded, AgentError> {
+        let outbox_depth = self.outbox.status().await?.pending.max(0) as u64;
+        let clock_skew_ms = self.skew_ms.lock().expect("skew lock").take().unwrap_or(0);
+        let beat = Heartbeat { agent_version: env!("CARGO_PKG_VERSION").into(), outbox_depth, clock_skew_ms };
+        self.record(&StationEvent::StationHeartbeat(beat)).await
     }
 
     /// The sequence number of the last recorded event.

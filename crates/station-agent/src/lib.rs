@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod config;
 pub mod enroll;
+pub mod heartbeat;
 pub mod http;
 pub mod outbox;
 pub mod publisher;

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -48,6 +49,9 @@ enum Command {
         /// Loopback address of the kiosk/operator API.
         #[arg(long, env = "DCS_STATION_LISTEN", default_value = "127.0.0.1:7400")]
         listen: SocketAddr,
+        /// Seconds between heartbeats (version, outbox depth, clock skew).
+        #[arg(long, env = "DCS_HEARTBEAT_SECS", default_value_t = 300)]
+        heartbeat_secs: u64,
     },
     /// Print pending and confirmed counts and the last receipt.
     Status,
@@ -76,7 +80,9 @@ async fn main() -> anyhow::Result<()> {
             );
             println!("Start it with: station-agent --data-dir {} run", cli.data_dir.display());
         }
-        Command::Run { nats_url, listen } => run(cli.data_dir, nats_url, listen).await?,
+        Command::Run { nats_url, listen, heartbeat_secs } => {
+            run(cli.data_dir, nats_url, listen, Duration::from_secs(heartbeat_secs.max(1))).await?
+        }
         Command::Status => {
             let agent = Agent::open(&cli.data_dir).await.context("is this station enrolled? (station-agent enroll)")?;
             let s = agent.status().await?;
@@ -108,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr) -> anyhow::Result<()> {
+async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Duration) -> anyhow::Result<()> {
     if !listen.ip().is_loopback() {
         bail!("--listen must be a loopback address (the station API is for this machine only), not {listen}");
     }
@@ -117,6 +123,7 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr) -> anyhow::Resu
     let client = bus::nats::connect(&nats_url, &format!("station {}", agent.config.station_id), true).await?;
     let link = Arc::new(bus::nats::NatsStation::new(client));
     let publisher = tokio::spawn(publisher::run(agent.clone(), link, PublisherConfig::default(), shutdown.clone()));
+    let beats = tokio::spawn(station_agent::heartbeat::run(agent.clone(), heartbeat, shutdown.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(station = %agent.config.station_id, %listen, %nats_url, "station agent running");
     let stop = shutdown.clone();
@@ -127,6 +134,7 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr) -> anyhow::Resu
         })
         .await?;
     shutdown.cancel();
+    let _ = beats.await;
     let _ = publisher.await;
     tracing::info!("station agent stopped; unconfirmed events stay in the outbox");
     Ok(())

@@ -52,6 +52,7 @@ pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, config: Publishe
                             _ = shutdown.cancelled() => return,
                             r = receipts.next() => match r {
                                 Some(r) => {
+                                    agent.observe_hub_clock(r.at);
                                     apply(&agent, &r).await;
                                     *answered.lock().expect("clock lock") = Instant::now();
                                     wake.notify_one();

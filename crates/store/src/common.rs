@@ -2,6 +2,7 @@
 //! text, placeholders rewritten by `dialect::sql`). What differs stays in `pg` and `sqlite`.
 
 use chrono::Utc;
+use sqlx::types::Json;
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -18,7 +19,8 @@ pub async fn read_log(db: &Db, after: i64, limit: i64) -> Result<Vec<LogEntry>> 
     on_db!(db, |pool, pg| {
         let q = sql(
             pg,
-            "SELECT position, event_type, station_id, ward_code, occurred_at, recorded_at FROM events \
+            "SELECT position, aggregate_type, aggregate_id, event_type, event_version, payload, metadata, station_id, ward_code, \
+             occurred_at, recorded_at FROM events \
              WHERE position > $1 ORDER BY position LIMIT $2",
         );
         let rows = sqlx::query(&q).bind(after).bind(limit).fetch_all(pool).await?;
@@ -26,11 +28,16 @@ pub async fn read_log(db: &Db, after: i64, limit: i64) -> Result<Vec<LogEntry>> 
             .map(|r| {
                 Ok(LogEntry {
                     position: r.try_get(0)?,
-                    event_type: r.try_get(1)?,
-                    station_id: r.try_get(2)?,
-                    ward_code: r.try_get(3)?,
-                    occurred_at: r.try_get(4)?,
-                    recorded_at: r.try_get(5)?,
+                    aggregate_type: r.try_get(1)?,
+                    aggregate_id: r.try_get(2)?,
+                    event_type: r.try_get(3)?,
+                    event_version: r.try_get(4)?,
+                    payload: r.try_get::<Json<serde_json::Value>, _>(5)?.0,
+                    metadata: r.try_get::<Json<serde_json::Value>, _>(6)?.0,
+                    station_id: r.try_get(7)?,
+                    ward_code: r.try_get(8)?,
+                    occurred_at: r.try_get(9)?,
+                    recorded_at: r.try_get(10)?,
                 })
             })
             .collect()

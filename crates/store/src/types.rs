@@ -31,11 +31,16 @@ pub struct StoredEvent {
     pub event: NewEvent,
 }
 
-/// The part of an event that dashboards need, read in bulk by projectors.
+/// An event as projectors read it in bulk: everything but the signed bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEntry {
     pub position: i64,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
     pub event_type: String,
+    pub event_version: i32,
+    pub payload: serde_json::Value,
+    pub metadata: serde_json::Value,
     pub station_id: Option<String>,
     pub ward_code: Option<String>,
     pub occurred_at: DateTime<Utc>,

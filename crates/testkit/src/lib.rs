@@ -6,3 +6,16 @@ mod nats;
 
 pub use db::{pg_admin_url, TestDb};
 pub use nats::{free_port, NatsServer};
+
+/// Runs each named test, an `async fn(TestDb)`, once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name($crate::TestDb::sqlite().await).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name($crate::TestDb::postgres().await).await })*
+        }
+    };
+}

@@ -2,10 +2,13 @@
 //! agent (`kind`, body), with a citizen's 12-digit ID where the service needs one (the agent turns
 //! it into a pseudonym before signing).
 
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
+use domain::kinds::StationEvent;
 use rand::seq::SliceRandom;
 use rand::Rng;
 use serde_json::{json, Value};
+
+use super::catalog::random_event;
 
 /// A plausible citizen ID: a birth-registration province, a birth year from 1940 to 2007.
 pub fn citizen_id(rng: &mut impl Rng) -> String {
@@ -67,6 +70,24 @@ pub fn random_form(rng: &mut impl Rng) -> (&'static str, Value) {
     }
 }
 
+/// The next thing a resident does at a station: three times in four a dossier, a payment or a
+/// security report, otherwise one of the other services. `key` is the station's pseudonym key
+/// (bytes, key id), with which a citizen ID becomes a pseudonym as the station's agent does it.
+pub fn next_event(
+    rng: &mut impl Rng,
+    station_index: usize,
+    n: u64,
+    at: DateTime<Utc>,
+    key: Option<(&[u8], &str)>,
+) -> Option<StationEvent> {
+    if rng.gen_bool(0.75) {
+        return Some(random_event(rng, station_index, n, at));
+    }
+    let (kind, mut body) = random_form(rng);
+    domain::citizen::pseudonymise_form(&mut body, key, domain::time::local_day(at)).ok()?;
+    StationEvent::parse(kind, 1, &body).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,12 +99,10 @@ mod tests {
         for _ in 0..500 {
             let id = citizen_id(&mut rng);
             let c = domain::CitizenId::parse(&id, today).unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(c.pseudonym(&[1; 32], "k1").pseudonym.len(), 64);
             let (kind, mut body) = random_form(&mut rng);
-            if let Some(o) = body.as_object_mut() {
-                if o.remove("citizen_id").is_some() {
-                    o.insert("citizen".into(), serde_json::to_value(c.pseudonym(&[1; 32], "k1")).unwrap());
-                }
-            }
+            domain::citizen::pseudonymise_form(&mut body, Some((&[1; 32], "k1")), today).unwrap();
+            assert!(body.get("citizen_id").is_none(), "{body}");
             domain::kinds::StationEvent::parse(kind, 1, &body).unwrap_or_else(|e| panic!("{kind} {body}: {e}"));
         }
     }

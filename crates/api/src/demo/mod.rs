@@ -40,7 +40,7 @@ pub async fn run(
     let db_path = opts.data_dir.join("hub.sqlite");
     let store = Store::connect(&format!("sqlite://{}", db_path.display())).await?;
     let bus = MemoryBus::new();
-    let hub_options = HubOptions { listen: opts.listen, ingest: Default::default() };
+    let hub_options = HubOptions { listen: opts.listen, ..Default::default() };
     let hub = Hub::start(store.clone(), Box::new(bus.clone()), hub_options, shutdown.clone()).await?;
     let url = format!("http://{}:{}/", display_host(opts.listen), hub.port());
 
@@ -89,6 +89,8 @@ pub async fn run(
             PublisherConfig::default(),
             shutdown.clone(),
         )));
+        let every = std::time::Duration::from_secs(60);
+        tasks.push(tokio::spawn(station_agent::heartbeat::run(agent.clone(), every, shutdown.clone())));
         tasks.push(tokio::spawn(simulator::drive(agent, i, opts.peak_per_minute, cases.clone(), shutdown.clone())));
     }
     let wards: std::collections::BTreeSet<_> = plan.iter().map(|b| b.ward_code).collect();

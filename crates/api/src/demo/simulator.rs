@@ -12,8 +12,8 @@ use station_agent::Agent;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::catalog::{activity, random_event};
-use super::forms::random_form;
+use super::catalog::activity;
+use super::forms;
 use super::staff::Case;
 
 /// The case a station event opens, by kind, for the staff side to work.
@@ -34,15 +34,10 @@ fn case_of(event: &StationEvent, event_id: String) -> Option<Case> {
     Some(Case { aggregate_type, id: event_id })
 }
 
-/// The next thing a resident does at the station: mostly the common services, sometimes the others.
 fn next_event(agent: &Agent, station_index: usize, n: u64) -> Option<StationEvent> {
-    let mut rng = rand::thread_rng();
-    if rng.gen_bool(0.75) {
-        return Some(random_event(&mut rng, station_index, n, Utc::now()));
-    }
-    let (kind, mut body) = random_form(&mut rng);
-    agent.pseudonymise(&mut body).ok()?;
-    StationEvent::parse(kind, 1, &body).ok()
+    let key = agent.pseudonym.as_ref().map(|k| (k.bytes(), k.key_id.as_str()));
+    let key = key.as_ref().map(|(bytes, id)| (bytes.as_slice(), *id));
+    forms::next_event(&mut rand::thread_rng(), station_index, n, Utc::now(), key)
 }
 
 pub async fn drive(

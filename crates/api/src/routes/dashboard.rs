@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use projections::{CityDashboard, WardDashboardView};
+use projections::{CityDashboard, QueueFilter, QueuedReport, WardDashboardView};
 use serde::Serialize;
 
 use super::{today, ward_from_path};
@@ -22,6 +22,8 @@ pub struct WardPage {
     #[serde(flatten)]
     pub view: WardDashboardView,
     pub planned_stations: Vec<PlannedStation>,
+    /// The ward's open security reports, most urgent first.
+    pub open_security_reports: Vec<QueuedReport>,
 }
 
 #[derive(Serialize)]
@@ -48,7 +50,9 @@ pub async fn ward_page(s: &AppState, code: &str) -> Result<WardPage, ApiError> {
             enrolled_at: st.enrolled_at,
         })
         .collect();
-    Ok(WardPage { view, planned_stations })
+    let queue = QueueFilter { ward: Some(ward.as_str().to_string()), open: true, overdue: false, limit: 200 };
+    let open_security_reports = s.reports.list(&queue).await?;
+    Ok(WardPage { view, planned_stations, open_security_reports })
 }
 
 pub async fn ward(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<WardPage>, ApiError> {

@@ -5,6 +5,7 @@ pub(crate) mod dashboard;
 mod dead_letters;
 mod health;
 mod pages;
+mod security_reports;
 pub(crate) mod stations;
 
 use axum::routing::{get, post};
@@ -20,6 +21,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/wards/{code}/dashboard", get(dashboard::ward))
         .route("/api/v1/stations", get(stations::list).post(stations::plan))
         .route("/api/v1/stations/{id}/enrollment", post(stations::enroll))
+        .route("/api/v1/wards/{code}/security-reports", get(security_reports::ward))
+        .route("/api/v1/security-reports", get(security_reports::city))
         .route("/api/v1/dead-letters", get(dead_letters::list))
         .route("/api/v1/cases/{aggregate_type}/{id}", get(cases::history))
         .route("/api/v1/cases/{aggregate_type}/{id}/commands", post(cases::command))

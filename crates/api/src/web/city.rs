@@ -2,21 +2,22 @@
 
 use projections::CityDashboard;
 
-use super::{esc, fold, layout, num, when, KINDS};
+use super::{esc, fold, layout, num, percent, service_count, when, SERVICES};
 
-pub fn render(c: &CityDashboard) -> String {
+/// The services the city table shows one column each; the rest share a column.
+const COLUMNS: usize = 3;
+
+/// `overdue` is the number of open security reports with a crossed deadline.
+pub fn render(c: &CityDashboard, overdue: usize) -> String {
     let wards_with_stations = c.wards.iter().filter(|w| w.stations > 0).count();
     let mut rows = String::new();
     for w in &c.wards {
-        let count =
-            |kind: &str| w.by_kind.iter().find(|k| k.kind == kind).map(|k| (k.today, k.total)).unwrap_or((0, 0));
-        let kinds: String = KINDS
-            .iter()
-            .map(|(k, _)| {
-                let (today, total) = count(k);
-                format!("<td class=n>{} <small>/ {}</small></td>", num(today), num(total))
-            })
-            .collect();
+        let cell =
+            |(today, total): (i64, i64)| format!("<td class=n>{} <small>/ {}</small></td>", num(today), num(total));
+        let mut kinds: String =
+            SERVICES[..COLUMNS].iter().map(|(_, events)| cell(service_count(&w.by_kind, events))).collect();
+        let others = SERVICES[COLUMNS..].iter().map(|(_, events)| service_count(&w.by_kind, events));
+        kinds.push_str(&cell(others.fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))));
         let active = w.total > 0 || w.stations > 0;
         rows.push_str(&format!(
             "<tr data-name=\"{name_folded}\" data-code=\"{code}\" data-active=\"{active}\"{quiet}>\
@@ -33,23 +34,25 @@ pub fn render(c: &CityDashboard) -> String {
             last = when(w.last_seen_at),
         ));
     }
-    let kind_heads: String =
-        KINDS.iter().map(|(_, label)| format!("<th class=n>{label}<br><small>hôm nay / tổng</small></th>")).collect();
+    let head = |label: &str| format!("<th class=n>{label}<br><small>hôm nay / tổng</small></th>");
+    let mut kind_heads: String = SERVICES[..COLUMNS].iter().map(|(label, _)| head(label)).collect();
+    kind_heads.push_str(&head("Dịch vụ khác"));
     let main = format!(
         r#"<h1>Toàn thành phố</h1>
 <p class="sub">Hôm nay {today} · số liệu đến vị trí nhật ký {position} · <span class="live">● tự cập nhật</span></p>
 <div class="cards">
-  <div class="card"><small>Giao dịch hôm nay</small><b>{total_today}</b></div>
-  <div class="card"><small>Tổng giao dịch</small><b>{total}</b></div>
-  <div class="card"><small>Trạm đang hoạt động</small><b>{stations}</b></div>
-  <div class="card"><small>Phường, xã có trạm</small><b>{wards_with} / {wards}</b></div>
+  <div class="card"><small>Lượt sử dụng hôm nay</small><b>{total_today}</b><small>tổng {total}</small></div>
+  <div class="card"><small>Trạm đang hoạt động</small><b>{stations}</b><small>ở {wards_with} / {wards} phường, xã</small></div>
+  <div class="card"><small>Cán bộ xử lý hôm nay</small><b>{staff_today}</b><small>bước xử lý hồ sơ, phản ánh…</small></div>
+  <div class="card"><small>Phản ánh ANTT quá hạn</small><b class="{late_class}">{overdue}</b><small><a href="/api/v1/security-reports?overdue=true">danh sách</a></small></div>
+  <div class="card"><small>Người cao tuổi (60+)</small><b>{elderly}</b><small>{elderly_n} / {residents} lượt có định danh</small></div>
 </div>
 <div class="tools">
   <input id="filter" type="search" placeholder="Tìm phường, xã hoặc mã (vd. binh trung, 27097)" aria-label="Tìm phường, xã">
   <label><input id="only-active" type="checkbox"> Chỉ nơi có trạm hoặc giao dịch</label>
 </div>
 <table>
-<thead><tr><th>Mã</th><th>Phường / xã / đặc khu</th><th class=n>Hôm nay</th><th class=n>Tổng</th>{kind_heads}<th class=n>Trạm</th><th>Lần cuối nhận</th></tr></thead>
+<thead><tr><th>Mã</th><th>Phường / xã / đặc khu</th><th class=n>Lượt hôm nay</th><th class=n>Tổng</th>{kind_heads}<th class=n>Trạm</th><th>Lần cuối nhận</th></tr></thead>
 <tbody>
 {rows}</tbody>
 </table>"#,
@@ -58,6 +61,11 @@ pub fn render(c: &CityDashboard) -> String {
         total_today = num(c.total_today),
         total = num(c.total),
         stations = num(c.active_stations),
+        staff_today = num(c.staff_actions_today),
+        late_class = if overdue > 0 { "late" } else { "" },
+        elderly = percent(c.elderly_total, c.residents_total),
+        elderly_n = num(c.elderly_total),
+        residents = num(c.residents_total),
         wards_with = wards_with_stations,
         wards = c.wards.len(),
     );

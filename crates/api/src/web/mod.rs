@@ -32,9 +32,75 @@ pub fn when(at: Option<DateTime<Utc>>) -> String {
     at.map(domain::time::local_display).unwrap_or_else(|| "—".into())
 }
 
-/// The event kinds the dashboards show, with their Vietnamese labels.
-pub const KINDS: &[(&str, &str)] =
-    &[("DossierSubmitted", "Hồ sơ TTHC"), ("PaymentMade", "Thanh toán"), ("SecurityReportFiled", "Phản ánh ANTT")];
+/// The station's services as the dashboards group them: a Vietnamese label and the events that
+/// open an interaction of that service (outcomes such as a payment's success are not counted again).
+pub const SERVICES: &[(&str, &[&str])] = &[
+    ("Hồ sơ TTHC", &["DossierSubmitted", "DocumentsProvided"]),
+    ("Thanh toán", &["PaymentMade", "PaymentInitiated"]),
+    ("Phản ánh ANTT", &["SecurityReportFiled"]),
+    ("Bảo hiểm y tế", &["HealthInsuranceRequested"]),
+    ("Khám bệnh từ xa", &["MedicalExamBooked"]),
+    ("Ngân hàng, viễn thông", &["FinancialServiceRequested"]),
+    ("Góp ý, kiến nghị", &["FeedbackSubmitted"]),
+    ("Điều chỉnh dữ liệu", &["DataCorrectionRequested"]),
+    ("Tra cứu", &["LookupPerformed"]),
+];
+
+/// Today's and the total count of a service.
+pub fn service_count(by_kind: &[projections::KindCount], events: &[&str]) -> (i64, i64) {
+    by_kind.iter().filter(|c| events.contains(&c.kind.as_str())).fold((0, 0), |(t, n), c| (t + c.today, n + c.total))
+}
+
+/// Vietnamese labels of the staff-side events (others show their event name).
+pub fn staff_label(event_type: &str) -> &str {
+    match event_type {
+        "DossierReceived" => "Hồ sơ: cơ quan tiếp nhận",
+        "MoreDocumentsRequested" => "Hồ sơ: yêu cầu bổ sung",
+        "DossierProcessingStarted" => "Hồ sơ: đang xử lý",
+        "DossierResultReady" => "Hồ sơ: có kết quả",
+        "DossierCompleted" => "Hồ sơ: hoàn thành",
+        "DossierReturned" => "Hồ sơ: trả lại",
+        "DossierRejected" => "Hồ sơ: từ chối",
+        "PaymentRefunded" => "Thanh toán: hoàn tiền",
+        "SecurityReportAcknowledged" => "ANTT: tiếp nhận",
+        "SecurityReportAssigned" => "ANTT: giao cán bộ",
+        "SecurityReportResolved" => "ANTT: đã xử lý",
+        "SecurityReportClosed" => "ANTT: đóng",
+        "SecurityReportReopened" => "ANTT: mở lại",
+        "SecurityReportAcknowledgementOverdue" => "ANTT: quá hạn tiếp nhận",
+        "SecurityReportResolutionOverdue" => "ANTT: quá hạn xử lý",
+        "HealthInsuranceAppointmentScheduled" => "BHYT: đặt lịch",
+        "HealthInsuranceCompleted" => "BHYT: hoàn tất",
+        "HealthInsuranceCancelled" => "BHYT: hủy",
+        "MedicalExamScheduled" => "Khám từ xa: xếp lịch",
+        "MedicalExamCompleted" => "Khám từ xa: đã khám",
+        "MedicalExamCancelled" => "Khám từ xa: hủy",
+        "FinancialServiceForwarded" => "Ngân hàng, viễn thông: chuyển đối tác",
+        "FinancialServiceApproved" => "Ngân hàng, viễn thông: chấp thuận",
+        "FinancialServiceDeclined" => "Ngân hàng, viễn thông: từ chối",
+        "FeedbackAnswered" => "Góp ý: đã trả lời",
+        "DataCorrectionRequested" => "Điều chỉnh dữ liệu: tiếp nhận (kênh khác)",
+        "DataCorrectionVerified" => "Điều chỉnh dữ liệu: đã xác minh",
+        "DataCorrected" => "Điều chỉnh dữ liệu: đã điều chỉnh",
+        "DataCorrectionRejected" => "Điều chỉnh dữ liệu: từ chối",
+        "StationPlanned" => "Trạm: đưa vào kế hoạch",
+        "StationEnrolled" => "Trạm: đăng ký khóa",
+        "StationActivated" => "Trạm: đưa vào hoạt động",
+        "StationSuspended" => "Trạm: tạm dừng",
+        "StationResumed" => "Trạm: hoạt động lại",
+        "StationDecommissioned" => "Trạm: ngừng sử dụng",
+        "StationKeyRotated" => "Trạm: đổi khóa",
+        other => other,
+    }
+}
+
+/// A share as a percentage, or a dash when there is nothing to divide.
+pub fn percent(part: i64, whole: i64) -> String {
+    if whole == 0 {
+        return "—".into();
+    }
+    format!("{:.0}%", part as f64 * 100.0 / whole as f64)
+}
 
 pub fn layout(title: &str, main: &str) -> String {
     format!(
@@ -62,6 +128,9 @@ table {{ width:100%; border-collapse:collapse; background:var(--card); border:1p
 th, td {{ padding:7px 10px; border-bottom:1px solid var(--line); text-align:left; }}
 th {{ background:#eef1f4; font-size:12px; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); position:sticky; top:0; }}
 td.n, th.n {{ text-align:right; font-variant-numeric:tabular-nums; }}
+h2 {{ font-size:17px; margin:22px 0 8px; }}
+.late {{ color:var(--brand); font-weight:600; }}
+.grid2 {{ display:grid; grid-template-columns:repeat(auto-fit, minmax(320px, 1fr)); gap:16px; }}
 tr.quiet td {{ color:#9aa4af; }}
 tr:hover td {{ background:#fafbfc; }}
 a {{ color:#0b57d0; }}
@@ -130,6 +199,15 @@ mod tests {
     fn folding_drops_diacritics_and_case() {
         assert_eq!(fold("Phường Bình Trưng"), "phuong binh trung");
         assert_eq!(fold("Đặc khu Côn Đảo"), "dac khu con dao");
+    }
+
+    #[test]
+    fn services_count_the_events_that_open_them() {
+        let c = |kind: &str, today, total| projections::KindCount { kind: kind.into(), today, total };
+        let by_kind = [c("PaymentMade", 1, 5), c("PaymentInitiated", 2, 3), c("PaymentSucceeded", 2, 3)];
+        assert_eq!(service_count(&by_kind, SERVICES[1].1), (3, 8));
+        assert_eq!(percent(1, 3), "33%");
+        assert_eq!(percent(1, 0), "—");
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub use heartbeat::Heartbeat;
 pub use lookup::{Lookup, LookupTopic};
 pub use medical_exam::{MedicalExamBooking, Specialty};
 pub use payment::{BillType, PaymentFailure, PaymentInitiation, PaymentMade, PaymentSuccess};
-pub use security_report::{SecurityReport, Severity, REPORT_CATEGORIES};
+pub use security_report::{category_name, SecurityReport, Severity, REPORT_CATEGORIES};
 
 use crate::check::read;
 use crate::FieldError;

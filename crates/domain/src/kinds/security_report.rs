@@ -46,6 +46,11 @@ pub const REPORT_CATEGORIES: &[(&str, &str)] = &[
     ("other", "Khác"),
 ];
 
+/// The Vietnamese name of a report category key.
+pub fn category_name(key: &str) -> Option<&'static str> {
+    REPORT_CATEGORIES.iter().find(|(k, _)| *k == key).map(|(_, name)| *name)
+}
+
 impl SecurityReport {
     pub fn validate(&self) -> Result<(), FieldError> {
         if !REPORT_CATEGORIES.iter().any(|(k, _)| *k == self.category) {

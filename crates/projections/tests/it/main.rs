@@ -1,3 +1,4 @@
-//! The ward dashboard projection against a real store, on SQLite and PostgreSQL.
+//! The read models against a real store, on SQLite and PostgreSQL.
 
+mod security_reports;
 mod ward_dashboard;

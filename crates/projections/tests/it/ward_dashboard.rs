@@ -41,19 +41,9 @@ async fn fill(store: &Store) {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(testkit::TestDb::sqlite().await).await })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(testkit::TestDb::postgres().await).await })*
-        }
-    };
-}
-
-on_both_backends!(
+testkit::on_both_backends!(
     counts_are_exact_and_today_is_the_local_day,
+    staff_actions_heartbeats_and_residents_have_their_own_figures,
     a_rebuild_from_position_zero_equals_the_live_model,
     two_projectors_never_count_an_event_twice,
 );
@@ -88,14 +78,75 @@ async fn counts_are_exact_and_today_is_the_local_day(db: TestDb) {
     assert_eq!((empty.total, empty.stations, empty.last_seen_at), (0, 0, None));
 }
 
+fn staff(ward: &str, event_type: &str, at: &str) -> NewEvent {
+    NewEvent {
+        station_id: None,
+        metadata: json!({"source": "staff", "actor": "Trung úy A"}),
+        ..event(ward, "-", event_type, at)
+    }
+}
+
+fn heartbeat(ward: &str, station: &str, depth: i64, skew: i64, at: &str) -> NewEvent {
+    let payload = json!({"StationHeartbeatRecorded": {"agent_version": "0.2.0", "outbox_depth": depth, "clock_skew_ms": skew, "at": at}});
+    NewEvent { payload, aggregate_type: "station".into(), ..event(ward, station, "StationHeartbeatRecorded", at) }
+}
+
+fn with_citizen(ward: &str, station: &str, band: &str, sex: &str, at: &str) -> NewEvent {
+    let citizen = json!({"key_id": "k1", "pseudonym": "ab".repeat(32), "age_band": band, "sex": sex});
+    let payload = json!({"MedicalExamBooked": {"specialty": "cardiology", "citizen": citizen}});
+    NewEvent { payload, ..event(ward, station, "MedicalExamBooked", at) }
+}
+
+async fn staff_actions_heartbeats_and_residents_have_their_own_figures(db: TestDb) {
+    let store = db.store().await;
+    let at = "2025-10-10T03:00:00Z";
+    let events = vec![
+        event("27097", "st-a", "SecurityReportFiled", at),
+        staff("27097", "SecurityReportAcknowledged", at),
+        staff("27097", "SecurityReportAcknowledged", at),
+        staff("27097", "SecurityReportResolutionOverdue", at),
+        heartbeat("27097", "st-a", 3, -120, at),
+        heartbeat("27097", "st-a", 0, 40, "2025-10-10T03:05:00Z"),
+        with_citizen("27097", "st-a", "60-74", "female", at),
+        with_citizen("27097", "st-a", "75+", "male", at),
+        with_citizen("27097", "st-a", "18-39", "female", at),
+        event("27097", "st-a", "PaymentMade", "2025-10-10T03:10:00Z"),
+    ];
+    let mut w = store.writer().await.unwrap();
+    w.append(&AppendBatch { events, ..Default::default() }).await.unwrap();
+    let dash = WardDashboard::new(store.clone());
+    dash.catch_up().await.unwrap();
+    let view = dash.ward(&domain::WardCode::parse("27097").unwrap(), "2025-10-10".parse().unwrap()).await.unwrap();
+    let ward = &view.ward;
+    assert_eq!((ward.total, ward.today), (5, 5), "heartbeats and staff actions are not station interactions");
+    let staff: Vec<(String, i64)> = ward.staff_actions.iter().map(|k| (k.kind.clone(), k.total)).collect();
+    assert_eq!(staff, vec![("SecurityReportAcknowledged".into(), 2), ("SecurityReportResolutionOverdue".into(), 1)]);
+    assert_eq!((ward.residents_total, ward.elderly_total), (3, 2));
+    let sexes: Vec<(String, i64)> = ward.residents_by_sex.iter().map(|k| (k.kind.clone(), k.total)).collect();
+    assert_eq!(sexes, vec![("female".into(), 2), ("male".into(), 1)]);
+    assert_eq!(view.stations.len(), 1, "staff actions are no station's activity");
+    let st = &view.stations[0];
+    assert_eq!(st.events, 7, "the station's own events, heartbeats included");
+    let beat = st.heartbeat.as_ref().expect("the latest heartbeat");
+    assert_eq!((beat.agent_version.as_str(), beat.outbox_depth, beat.clock_skew_ms), ("0.2.0", 0, 40));
+    assert_eq!(st.last_event_at, "2025-10-10T03:10:00Z".parse::<DateTime<Utc>>().unwrap());
+    let city = dash.city("2025-10-10".parse().unwrap()).await.unwrap();
+    assert_eq!((city.staff_actions_today, city.residents_total, city.elderly_total), (3, 3, 2));
+}
+
 async fn a_rebuild_from_position_zero_equals_the_live_model(db: TestDb) {
     let store = db.store().await;
     let dash = WardDashboard::new(store.clone());
     // live: caught up after every few commits
     let mut w = store.writer().await.unwrap();
     for i in 0..20 {
-        let batch =
-            (0..5).map(|j| event("27097", &format!("st-{}", (i + j) % 4), "PaymentMade", "2025-10-10T03:00:00Z"));
+        let at = "2025-10-10T03:00:00Z";
+        let batch = (0..5).map(|j| match j {
+            0 => staff("27097", "DossierReceived", at),
+            1 => heartbeat("27097", &format!("st-{}", i % 4), i, 10, at),
+            2 => with_citizen("26740", &format!("st-{}", i % 4), "75+", "female", at),
+            _ => event("27097", &format!("st-{}", (i + j) % 4), "PaymentMade", at),
+        });
         w.append(&AppendBatch { events: batch.collect(), ..Default::default() }).await.unwrap();
         if i % 3 == 0 {
             dash.catch_up().await.unwrap();
@@ -104,6 +155,8 @@ async fn a_rebuild_from_position_zero_equals_the_live_model(db: TestDb) {
     dash.catch_up().await.unwrap();
     let live = dash.snapshot().await.unwrap();
     assert_eq!(live.checkpoint, 100);
+    let tables: std::collections::BTreeSet<&str> = live.counts.iter().map(|c| c.0).collect();
+    assert_eq!(tables.len(), 3, "the snapshot covers every table: {tables:?}");
     assert_eq!(dash.rebuild().await.unwrap(), 100);
     assert_eq!(dash.snapshot().await.unwrap(), live);
 }

@@ -29,18 +29,7 @@ fn batch(events: Vec<NewEvent>) -> AppendBatch {
     AppendBatch { events, ..Default::default() }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(testkit::TestDb::sqlite().await).await })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() { super::$name(testkit::TestDb::postgres().await).await })*
-        }
-    };
-}
-
-on_both_backends!(
+testkit::on_both_backends!(
     appends_get_consecutive_positions_in_batch_order,
     a_batch_of_many_aggregates_reads_back_exactly_with_its_raw_bytes,
     a_duplicate_event_id_fails_the_whole_batch_and_the_writer_goes_on,

@@ -6,32 +6,20 @@ use std::time::Duration;
 
 use async_nats::HeaderMap;
 use chrono::Utc;
-use domain::protocol::{chain_hash, sign, subjects, ChainHash, Receipt, ReceiptStatus, UnsignedEvent, GENESIS};
+use domain::protocol::{chain_hash, sign, subjects, ChainHash, Receipt, ReceiptStatus, GENESIS};
 use ed25519_dalek::SigningKey;
 use futures::StreamExt;
 use serde_json::{json, Value};
 use testkit::{NatsServer, TestDb};
 use uuid::Uuid;
 
-use crate::support::{eventually, HubProcess};
+use crate::support::{crafted, eventually, HubProcess};
 
 const STATION: &str = "st-27097-crafted";
 const WARD: &str = "27097";
 
 fn event(station: &str, id: Uuid, seq: u64, prev: ChainHash, payload: Value) -> Vec<u8> {
-    UnsignedEvent {
-        v: 1,
-        id,
-        station,
-        ward: WARD,
-        seq,
-        prev: prev.to_hex(),
-        time: UnsignedEvent::format_time(Utc::now()),
-        kind: "payment.made",
-        schema: 1,
-        payload: &payload,
-    }
-    .to_bytes()
+    crafted::event_bytes(station, WARD, id, seq, prev, "payment.made", Utc::now(), payload)
 }
 
 fn payment(amount: i64) -> Value {
@@ -39,14 +27,7 @@ fn payment(amount: i64) -> Value {
 }
 
 async fn publish(js: &async_nats::jetstream::Context, station: &str, bytes: &[u8], key: &SigningKey, id: Uuid) {
-    let mut headers = HeaderMap::new();
-    headers.insert(subjects::HEADER_MSG_ID, id.to_string().as_str());
-    headers.insert(subjects::HEADER_SIGNATURE, hex::encode(sign(key, bytes)).as_str());
-    js.publish_with_headers(subjects::events(WARD, station), headers, bytes.to_vec().into())
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+    crafted::publish(js, WARD, station, bytes, key, id).await
 }
 
 async fn reasons(hub: &HubProcess) -> Vec<String> {
@@ -63,14 +44,7 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
     let nats = NatsServer::start();
     let hub = HubProcess::start(&db.url, &nats.url());
     let key = SigningKey::from_bytes(&[42; 32]);
-    let code = hub.plan(STATION, WARD, "Diamond Island").await;
-    let r = reqwest::Client::new()
-        .post(format!("{}/api/v1/stations/{STATION}/enrollment", hub.url))
-        .json(&json!({"ward_code": WARD, "building": "Diamond Island", "public_key": hex::encode(key.verifying_key().to_bytes()), "enrollment_code": code}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    crafted::enroll_key(&hub, STATION, WARD, "Diamond Island", &key).await;
 
     let client = async_nats::connect(nats.url()).await.unwrap();
     let mut receipts = client.subscribe(subjects::receipts(WARD, STATION)).await.unwrap();

@@ -2,6 +2,7 @@
 //! a private NATS server per test.
 
 mod dead_letters;
+mod deadlines;
 mod delivery;
 mod demo;
 mod outage;

@@ -211,4 +211,26 @@ async fn one_case_of_every_kind_goes_from_a_station_through_nats_to_its_final_st
         (agent.status().await["accepted"].as_i64() == Some(11)).then_some(())
     })
     .await;
+
+    // Every figure of the ward's dashboard moved: each service, the staff's steps, the residents
+    // served by age band, and the station's heartbeat.
+    let w = eventually("the ward dashboard to count the lookup", Duration::from_secs(30), || async {
+        let w = hub.json("/api/v1/wards/27097/dashboard").await;
+        w["ward"]["by_kind"].as_array().unwrap().iter().any(|k| k["kind"] == "LookupPerformed").then_some(w)
+    })
+    .await;
+    let kinds: Vec<&str> =
+        w["ward"]["by_kind"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.len(), 10, "nine services and a payment's success: {kinds:?}");
+    assert!(!kinds.contains(&"StationHeartbeatRecorded"), "a heartbeat is no interaction");
+    let staff: Vec<&str> =
+        w["ward"]["staff_actions"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
+    for step in ["DossierCompleted", "SecurityReportClosed", "DataCorrected", "FeedbackAnswered", "PaymentRefunded"] {
+        assert!(staff.contains(&step), "{step} in {staff:?}");
+    }
+    assert!(w["ward"]["residents_total"].as_i64().unwrap() >= 5, "{}", w["ward"]);
+    let station = w["stations"].as_array().unwrap().iter().find(|s| s["station_id"] == "st-27097-services").unwrap();
+    assert_eq!(station["heartbeat"]["clock_skew_ms"], -40, "{station}");
+    let page = hub.get("/wards/27097").await.text().await.unwrap();
+    assert!(page.contains("Người cao tuổi") && page.contains("Cán bộ xử lý") && page.contains("Khám bệnh từ xa"));
 }

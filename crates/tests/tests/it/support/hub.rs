@@ -12,12 +12,18 @@ pub struct HubProcess {
     pub url: String,
     database_url: String,
     nats_url: String,
+    env: Vec<(String, String)>,
     log: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl HubProcess {
     pub fn start(database_url: &str, nats_url: &str) -> Self {
+        Self::start_with_env(database_url, nats_url, &[])
+    }
+
+    /// Starts the hub with extra environment (settings such as `DCS_DEADLINE_CHECK_SECS`).
+    pub fn start_with_env(database_url: &str, nats_url: &str, env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("hub.log");
         let mut hub = Self {
@@ -25,6 +31,7 @@ impl HubProcess {
             url: String::new(),
             database_url: database_url.into(),
             nats_url: nats_url.into(),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             log,
             _dir: dir,
         };
@@ -41,6 +48,7 @@ impl HubProcess {
             .env("DATABASE_URL", &self.database_url)
             .env("NATS_URL", &self.nats_url)
             .env("RUST_LOG", "info,sqlx=warn")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
             .spawn()

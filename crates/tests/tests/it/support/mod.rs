@@ -2,6 +2,7 @@
 
 mod agent;
 mod binaries;
+pub mod crafted;
 mod hub;
 
 use std::future::Future;

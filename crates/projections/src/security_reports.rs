@@ -1,0 +1,243 @@
+//! The security-report work queue: one row per report with where it stands, who has it and its
+//! deadlines, for PC06 and ward officers to work from and for the deadline watch to find reports
+//! whose acknowledgement or resolution is overdue.
+
+use chrono::{DateTime, Utc};
+use domain::aggregates::{upcast, SecurityReportEvent};
+use serde::Serialize;
+use sqlx::Row;
+use store::dialect::sql;
+use store::{on_db, LogEntry, Store};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use crate::projector::{Projection, Projector, Statement};
+use crate::Result;
+
+/// Statuses in which a report still needs work.
+pub const OPEN: &[&str] = &["filed", "acknowledged", "assigned", "reopened"];
+
+#[derive(Clone, Copy)]
+pub struct Model;
+
+fn name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+impl Projection for Model {
+    const NAME: &'static str = "security_reports";
+    const TABLES: &'static [&'static str] = &["security_reports"];
+
+    fn project(&self, entries: &[LogEntry]) -> Vec<Statement> {
+        let mut out = Vec::new();
+        for e in entries.iter().filter(|e| e.aggregate_type == "security_report") {
+            let (_, payload) = upcast(&e.event_type, e.event_version, e.payload.clone());
+            let Ok(event) = serde_json::from_value::<SecurityReportEvent>(payload) else {
+                tracing::warn!(position = e.position, "a security-report event the queue cannot read");
+                continue;
+            };
+            let (id, pos) = (e.aggregate_id.clone(), e.position);
+            let update = |sql: &'static str, mut args: Vec<crate::Value>| {
+                args.extend([e.recorded_at.into(), pos.into(), id.clone().into()]);
+                Statement::new(sql, args)
+            };
+            out.push(match event {
+                SecurityReportEvent::SecurityReportFiled {
+                    category,
+                    severity,
+                    location,
+                    description,
+                    station,
+                    ward,
+                    at,
+                    acknowledge_by,
+                    resolve_by,
+                } => Statement::new(
+                    "INSERT INTO security_reports (report_id, ward_code, station_id, category, severity, location, \
+                     description, status, filed_at, acknowledge_by, resolve_by, updated_at, last_position) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'filed', $8, $9, $10, $11, $12)",
+                    vec![
+                        id.clone().into(),
+                        ward.into(),
+                        station.into(),
+                        category.into(),
+                        name(&severity).into(),
+                        location.into(),
+                        description.into(),
+                        at.into(),
+                        acknowledge_by.into(),
+                        resolve_by.into(),
+                        e.recorded_at.into(),
+                        pos.into(),
+                    ],
+                ),
+                SecurityReportEvent::SecurityReportAcknowledged { at } => update(
+                    "UPDATE security_reports SET status = 'acknowledged', acknowledged_at = $1, \
+                     updated_at = $2, last_position = $3 WHERE report_id = $4",
+                    vec![at.into()],
+                ),
+                SecurityReportEvent::SecurityReportAssigned { officer, .. } => update(
+                    "UPDATE security_reports SET status = 'assigned', officer = $1, \
+                     updated_at = $2, last_position = $3 WHERE report_id = $4",
+                    vec![officer.into()],
+                ),
+                SecurityReportEvent::SecurityReportResolved { at, .. } => update(
+                    "UPDATE security_reports SET status = 'resolved', resolved_at = $1, \
+                     updated_at = $2, last_position = $3 WHERE report_id = $4",
+                    vec![at.into()],
+                ),
+                SecurityReportEvent::SecurityReportClosed { .. } => update(
+                    "UPDATE security_reports SET status = 'closed', updated_at = $1, last_position = $2 \
+                     WHERE report_id = $3",
+                    vec![],
+                ),
+                SecurityReportEvent::SecurityReportReopened { resolve_by, .. } => update(
+                    "UPDATE security_reports SET status = 'reopened', resolve_by = $1, resolved_at = NULL, \
+                     resolution_overdue = $2, updated_at = $3, last_position = $4 WHERE report_id = $5",
+                    vec![resolve_by.into(), false.into()],
+                ),
+                SecurityReportEvent::SecurityReportAcknowledgementOverdue { .. } => update(
+                    "UPDATE security_reports SET acknowledgement_overdue = $1, updated_at = $2, last_position = $3 \
+                     WHERE report_id = $4",
+                    vec![true.into()],
+                ),
+                SecurityReportEvent::SecurityReportResolutionOverdue { .. } => update(
+                    "UPDATE security_reports SET resolution_overdue = $1, updated_at = $2, last_position = $3 \
+                     WHERE report_id = $4",
+                    vec![true.into()],
+                ),
+            });
+        }
+        out
+    }
+}
+
+/// One report in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueuedReport {
+    pub report_id: String,
+    pub ward_code: String,
+    pub station_id: String,
+    pub category: String,
+    pub severity: String,
+    pub location: String,
+    pub description: String,
+    pub status: String,
+    pub officer: Option<String>,
+    pub filed_at: DateTime<Utc>,
+    pub acknowledge_by: DateTime<Utc>,
+    pub resolve_by: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub acknowledgement_overdue: bool,
+    pub resolution_overdue: bool,
+    pub last_position: i64,
+}
+
+impl QueuedReport {
+    pub fn is_open(&self) -> bool {
+        OPEN.contains(&self.status.as_str())
+    }
+
+    /// Whether a deadline has passed by `now` that the log does not record as crossed yet.
+    pub fn has_unrecorded_breach(&self, now: DateTime<Utc>) -> bool {
+        let ack = self.status == "filed" && now > self.acknowledge_by && !self.acknowledgement_overdue;
+        let resolve = self.is_open() && now > self.resolve_by && !self.resolution_overdue;
+        ack || resolve
+    }
+}
+
+/// Which reports to list.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub ward: Option<String>,
+    /// Only reports that still need work.
+    pub open: bool,
+    /// Only reports with a crossed deadline.
+    pub overdue: bool,
+    pub limit: i64,
+}
+
+#[derive(Clone)]
+pub struct SecurityReports {
+    projector: Projector<Model>,
+}
+
+impl SecurityReports {
+    pub fn new(store: Store) -> Self {
+        Self { projector: Projector::new(store, Model) }
+    }
+
+    pub fn projector(&self) -> &Projector<Model> {
+        &self.projector
+    }
+
+    pub async fn catch_up(&self) -> Result<i64> {
+        self.projector.catch_up().await
+    }
+
+    pub async fn run(self, head: watch::Receiver<i64>, shutdown: CancellationToken) {
+        self.projector.run(head, shutdown).await
+    }
+
+    /// Reports, most urgent first: crossed deadlines, then the nearest resolution deadline.
+    pub async fn list(&self, f: &QueueFilter) -> Result<Vec<QueuedReport>> {
+        let mut conditions = Vec::new();
+        if f.ward.is_some() {
+            conditions.push("ward_code = $1".to_string());
+        }
+        if f.open {
+            let statuses: Vec<String> = OPEN.iter().map(|s| format!("'{s}'")).collect();
+            conditions.push(format!("status IN ({})", statuses.join(", ")));
+        }
+        if f.overdue {
+            conditions.push("(acknowledgement_overdue OR resolution_overdue)".into());
+        }
+        let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        let limit = if f.limit > 0 { f.limit } else { 500 };
+        let q = format!(
+            "SELECT report_id, ward_code, station_id, category, severity, location, description, status, officer, \
+             filed_at, acknowledge_by, resolve_by, acknowledged_at, resolved_at, acknowledgement_overdue, \
+             resolution_overdue, last_position FROM security_reports {filter} \
+             ORDER BY (CASE WHEN acknowledgement_overdue OR resolution_overdue THEN 0 ELSE 1 END), \
+             resolve_by, report_id LIMIT {limit}"
+        );
+        on_db!(self.projector.store().db(), |pool, pg| {
+            let q = sql(pg, &q);
+            let mut query = sqlx::query(&q);
+            if let Some(w) = &f.ward {
+                query = query.bind(w);
+            }
+            let rows = query.fetch_all(pool).await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(QueuedReport {
+                        report_id: r.try_get(0)?,
+                        ward_code: r.try_get(1)?,
+                        station_id: r.try_get(2)?,
+                        category: r.try_get(3)?,
+                        severity: r.try_get(4)?,
+                        location: r.try_get(5)?,
+                        description: r.try_get(6)?,
+                        status: r.try_get(7)?,
+                        officer: r.try_get(8)?,
+                        filed_at: r.try_get(9)?,
+                        acknowledge_by: r.try_get(10)?,
+                        resolve_by: r.try_get(11)?,
+                        acknowledged_at: r.try_get(12)?,
+                        resolved_at: r.try_get(13)?,
+                        acknowledgement_overdue: r.try_get(14)?,
+                        resolution_overdue: r.try_get(15)?,
+                        last_position: r.try_get(16)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Open reports with a deadline passed by `now` and not yet recorded as crossed.
+    pub async fn due(&self, now: DateTime<Utc>) -> Result<Vec<QueuedReport>> {
+        let open = self.list(&QueueFilter { open: true, limit: i64::MAX, ..Default::default() }).await?;
+        Ok(open.into_iter().filter(|r| r.has_unrecorded_breach(now)).collect())
+    }
+}

@@ -1,0 +1,69 @@
+//! Station events made by hand (no agent), for what an agent would never send: forged, out of
+//! chain, malformed, or stamped with a clock hours behind.
+
+use async_nats::HeaderMap;
+use chrono::{DateTime, Utc};
+use domain::protocol::{sign, subjects, ChainHash, UnsignedEvent};
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::HubProcess;
+
+/// The signed bytes of one event of `station` in `ward`.
+#[allow(clippy::too_many_arguments)]
+pub fn event_bytes(
+    station: &str,
+    ward: &str,
+    id: Uuid,
+    seq: u64,
+    prev: ChainHash,
+    kind: &str,
+    time: DateTime<Utc>,
+    payload: Value,
+) -> Vec<u8> {
+    UnsignedEvent {
+        v: 1,
+        id,
+        station,
+        ward,
+        seq,
+        prev: prev.to_hex(),
+        time: UnsignedEvent::format_time(time),
+        kind,
+        schema: 1,
+        payload: &payload,
+    }
+    .to_bytes()
+}
+
+/// Publishes signed bytes on the station's subject with the protocol's headers.
+pub async fn publish(
+    js: &async_nats::jetstream::Context,
+    ward: &str,
+    station: &str,
+    bytes: &[u8],
+    key: &SigningKey,
+    id: Uuid,
+) {
+    let mut headers = HeaderMap::new();
+    headers.insert(subjects::HEADER_MSG_ID, id.to_string().as_str());
+    headers.insert(subjects::HEADER_SIGNATURE, hex::encode(sign(key, bytes)).as_str());
+    js.publish_with_headers(subjects::events(ward, station), headers, bytes.to_vec().into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+}
+
+/// Plans the station on the hub and enrolls `key` for it.
+pub async fn enroll_key(hub: &HubProcess, station: &str, ward: &str, building: &str, key: &SigningKey) {
+    let code = hub.plan(station, ward, building).await;
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/stations/{station}/enrollment", hub.url))
+        .json(&json!({"ward_code": ward, "building": building, "public_key": hex::encode(key.verifying_key().to_bytes()), "enrollment_code": code}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
