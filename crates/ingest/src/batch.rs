@@ -94,11 +94,18 @@ impl Ingest {
                 format!("station {} is not on any ward's plan", env.station),
             )));
         };
-        let Some(key) = station.public_key.as_deref().filter(|_| station.enrolled) else {
+        if !station.enrolled {
             return Err(with_ids(dead(
                 d,
                 STATION_NOT_ENROLLED,
                 format!("station {} has not enrolled a key", env.station),
+            )));
+        }
+        let Some(key) = station.public_key.as_deref() else {
+            return Err(with_ids(dead(
+                d,
+                STATION_DECOMMISSIONED,
+                format!("station {} was decommissioned; its key is revoked", env.station),
             )));
         };
         if station.ward != env.ward.as_str() {

@@ -11,6 +11,8 @@ pub const SUBJECT_MISMATCH: &str = "subject_mismatch";
 pub const UNKNOWN_STATION: &str = "unknown_station";
 /// The station is planned but has not enrolled a key.
 pub const STATION_NOT_ENROLLED: &str = "station_not_enrolled";
+/// The station was decommissioned: its key is revoked and nothing it signs is accepted.
+pub const STATION_DECOMMISSIONED: &str = "station_decommissioned";
 /// The event names another ward than the one the station was planned in.
 pub const WRONG_WARD: &str = "wrong_ward";
 /// The signature does not verify against the station's enrolled key.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::aggregates::AnyCommand;
 use serde::Serialize;
 use serde_json::json;
-use store::{AppendBatch, NewEvent};
+use store::{AppendBatch, NewEvent, StationKeyChange};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -65,6 +65,25 @@ impl StaffHandle {
     }
 }
 
+/// What a station's lifecycle events change in the registry ingest verifies against: a rotated
+/// key replaces the old one, a decommissioned station's key is revoked.
+fn key_changes(station_id: &str, events: &[NewEvent]) -> Vec<StationKeyChange> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let public_key = match e.event_type.as_str() {
+                "StationKeyRotated" => {
+                    let hex_key = e.payload["StationKeyRotated"]["public_key"].as_str()?;
+                    Some(hex::decode(hex_key).ok()?)
+                }
+                "StationDecommissioned" => None,
+                _ => return None,
+            };
+            Some(StationKeyChange { station_id: station_id.to_string(), public_key })
+        })
+        .collect()
+}
+
 impl Ingest {
     pub(crate) async fn handle_staff(&mut self, c: StaffCommand) -> Result<Vec<Appended>, StaffError> {
         let key = (c.aggregate_type, c.aggregate_id.clone());
@@ -100,11 +119,17 @@ impl Ingest {
         if batch.events.is_empty() {
             return Ok(Vec::new());
         }
+        if c.aggregate_type == "station" {
+            batch.station_keys = key_changes(&c.aggregate_id, &batch.events);
+        }
         match self.writer.append(&batch).await {
             Ok(a) => {
                 let cached = self.cache.get_mut(c.aggregate_type, &c.aggregate_id).expect("ensured");
                 cached.version = before + batch.events.len() as i64;
                 cached.ward = ward_code;
+                for k in &batch.station_keys {
+                    self.stations.set_key(&k.station_id, k.public_key.clone());
+                }
                 if let Some(&last) = a.positions.last() {
                     self.head.send_replace(last);
                 }

@@ -51,6 +51,13 @@ impl Stations {
         self.known.get(id)
     }
 
+    /// After a key rotation (`Some`) or a decommissioning (`None`) committed.
+    pub fn set_key(&mut self, id: &str, public_key: Option<Vec<u8>>) {
+        if let Some(s) = self.known.get_mut(id) {
+            s.public_key = public_key;
+        }
+    }
+
     pub fn set_cursor(&mut self, id: &str, seq: u64, hash: ChainHash) {
         if let Some(s) = self.known.get_mut(id) {
             s.last_seq = seq;

@@ -12,13 +12,15 @@ use crate::Agent;
 /// How often a station reports in by default.
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(300);
 
-/// Records a heartbeat every `every` until `shutdown`.
-pub async fn run(agent: Arc<Agent>, every: Duration, shutdown: CancellationToken) {
+/// Records a heartbeat after `first`, then every `every`, until `shutdown`.
+pub async fn run(agent: Arc<Agent>, first: Duration, every: Duration, shutdown: CancellationToken) {
+    let mut wait = first;
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
-            _ = tokio::time::sleep(every) => {}
+            _ = tokio::time::sleep(wait) => {}
         }
+        wait = every;
         if let Err(e) = agent.heartbeat().await {
             tracing::warn!(error = %e, "heartbeat not recorded");
         }

@@ -123,7 +123,7 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Dura
     let client = bus::nats::connect(&nats_url, &format!("station {}", agent.config.station_id), true).await?;
     let link = Arc::new(bus::nats::NatsStation::new(client));
     let publisher = tokio::spawn(publisher::run(agent.clone(), link, PublisherConfig::default(), shutdown.clone()));
-    let beats = tokio::spawn(station_agent::heartbeat::run(agent.clone(), heartbeat, shutdown.clone()));
+    let beats = tokio::spawn(station_agent::heartbeat::run(agent.clone(), heartbeat, heartbeat, shutdown.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(station = %agent.config.station_id, %listen, %nats_url, "station agent running");
     let stop = shutdown.clone();

@@ -61,6 +61,13 @@ pub async fn append(pool: &SqlitePool, first: i64, batch: &AppendBatch, recorded
             .execute(&mut *tx)
             .await?;
     }
+    for k in &batch.station_keys {
+        sqlx::query("UPDATE stations SET public_key = ? WHERE station_id = ? AND status = 'enrolled'")
+            .bind(&k.public_key)
+            .bind(&k.station_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     for d in &batch.dead_letters {
         sqlx::query(
             "INSERT INTO dead_letters (received_at, subject, event_id, station_id, station_seq, reason, detail, raw, \

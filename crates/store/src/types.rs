@@ -56,6 +56,13 @@ pub struct StationCursor {
     pub last_seen_at: DateTime<Utc>,
 }
 
+/// A station's new signing key, or `None` when its key is revoked (decommissioned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationKeyChange {
+    pub station_id: String,
+    pub public_key: Option<Vec<u8>>,
+}
+
 /// A message the hub could not accept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewDeadLetter {

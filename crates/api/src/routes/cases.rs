@@ -118,6 +118,10 @@ pub async fn command(
     Json(mut body): Json<serde_json::Value>,
 ) -> Result<Json<CommandResult>, ApiError> {
     let t = known_type(&t)?;
+    if t == "station" && matches!(body["command"].as_str(), Some("PlanStation" | "EnrollStation")) {
+        let why = "a station is planned with POST /api/v1/stations and enrolls with its one-time code";
+        return Err(ApiError::field("command", why));
+    }
     let actor = headers
         .get(ACTOR_HEADER)
         .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
@@ -154,12 +158,10 @@ pub async fn command(
 /// A request staff record from another channel (a police station, the hotline, VNeID) names the
 /// citizen by ID; like a station, the hub keeps only the keyed pseudonym, never the ID.
 async fn pseudonymise(s: &AppState, body: &mut serde_json::Value, at: DateTime<Utc>) -> Result<(), ApiError> {
-    let Some(obj) = body.as_object_mut() else { return Ok(()) };
-    let Some(id) = obj.remove("citizen_id") else { return Ok(()) };
-    let id = id.as_str().ok_or_else(|| domain::FieldError::new("citizen_id", "must be a string of 12 digits"))?;
-    let citizen = domain::CitizenId::parse(id, domain::time::local_day(at))?;
+    if body.get("citizen_id").is_none() {
+        return Ok(());
+    }
     let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;
-    let reference = serde_json::to_value(citizen.pseudonym(&key, &key_id)).map_err(ApiError::internal)?;
-    obj.insert("citizen".into(), reference);
+    domain::citizen::pseudonymise_form(body, Some((&key, &key_id)), domain::time::local_day(at))?;
     Ok(())
 }

@@ -124,7 +124,7 @@ async fn outcomes_tell_accepted_from_dead_lettered_events(db: TestDb) {
         .append(&AppendBatch {
             events: vec![accepted.clone()],
             dead_letters: vec![dl, unanswered.clone()],
-            cursors: vec![],
+            ..Default::default()
         })
         .await
         .unwrap();
@@ -160,12 +160,12 @@ async fn station_cursors_move_in_the_same_transaction_as_the_events(db: TestDb) 
     // a failing batch moves no cursor
     let e = event("a", 1);
     w.append(&AppendBatch { events: vec![e.clone()], ..Default::default() }).await.unwrap();
-    let failing = AppendBatch { events: vec![e], cursors: vec![cursor.clone()], dead_letters: vec![] };
+    let failing = AppendBatch { events: vec![e], cursors: vec![cursor.clone()], ..Default::default() };
     assert!(w.append(&failing).await.is_err());
     let st = store.station("st-1").await.unwrap().unwrap();
     assert_eq!((st.status.as_str(), st.last_seq), ("enrolled", 0));
     assert_eq!(st.public_key, Some(vec![1; 32]));
-    w.append(&AppendBatch { events: vec![event("b", 1)], cursors: vec![cursor.clone()], dead_letters: vec![] })
+    w.append(&AppendBatch { events: vec![event("b", 1)], cursors: vec![cursor.clone()], ..Default::default() })
         .await
         .unwrap();
     let st = store.station("st-1").await.unwrap().unwrap();

@@ -30,14 +30,6 @@ async fn publish(js: &async_nats::jetstream::Context, station: &str, bytes: &[u8
     crafted::publish(js, WARD, station, bytes, key, id).await
 }
 
-async fn reasons(hub: &HubProcess) -> Vec<String> {
-    let letters = hub.json("/api/v1/dead-letters").await;
-    let mut r: Vec<String> =
-        letters.as_array().unwrap().iter().map(|l| l["reason"].as_str().unwrap().to_string()).collect();
-    r.sort();
-    r
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_not_change() {
     let db = TestDb::postgres().await;
@@ -96,10 +88,10 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
     let expected =
         ["bad_signature", "broken_chain", "event_id_reused", "invalid_payload", "malformed_event", "unknown_station"];
     eventually("six dead letters", Duration::from_secs(20), || async {
-        (reasons(&hub).await.len() >= 6).then_some(())
+        (hub.dead_letter_reasons().await.len() >= 6).then_some(())
     })
     .await;
-    assert_eq!(reasons(&hub).await, expected);
+    assert_eq!(hub.dead_letter_reasons().await, expected);
 
     let letters = hub.json("/api/v1/dead-letters").await;
     let invalid = letters.as_array().unwrap().iter().find(|l| l["reason"] == "invalid_payload").unwrap();
@@ -154,5 +146,5 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
         (hub.city_total().await == 4).then_some(())
     })
     .await;
-    assert_eq!(reasons(&hub).await.len(), 6, "holding made no dead letter");
+    assert_eq!(hub.dead_letter_reasons().await.len(), 6, "holding made no dead letter");
 }

@@ -8,4 +8,5 @@ mod demo;
 mod outage;
 mod services;
 mod station_api;
+mod station_lifecycle;
 mod support;

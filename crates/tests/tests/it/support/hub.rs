@@ -102,6 +102,15 @@ impl HubProcess {
         body["enrollment_code"].as_str().unwrap().to_string()
     }
 
+    /// The reasons of every dead letter, sorted.
+    pub async fn dead_letter_reasons(&self) -> Vec<String> {
+        let letters = self.json("/api/v1/dead-letters").await;
+        let mut r: Vec<String> =
+            letters.as_array().unwrap().iter().map(|l| l["reason"].as_str().unwrap().to_string()).collect();
+        r.sort();
+        r
+    }
+
     /// Total events on the city dashboard.
     pub async fn city_total(&self) -> i64 {
         self.json("/api/v1/city/dashboard").await["total"].as_i64().unwrap()

@@ -1,0 +1,106 @@
+//! A station's key is rotated and the hub verifies with the new key from then on; a decommissioned
+//! station's key is revoked, and both survive a restart of the hub. Planning and enrolling stay
+//! with their own endpoints (the one-time code), not the generic case commands.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use domain::protocol::{chain_hash, GENESIS};
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value};
+use testkit::{NatsServer, TestDb};
+use uuid::Uuid;
+
+use crate::support::{crafted, eventually, HubProcess};
+
+const STATION: &str = "st-27097-rotating";
+const WARD: &str = "27097";
+
+fn feedback(station_seq: u64, prev: domain::protocol::ChainHash, id: Uuid) -> Vec<u8> {
+    let text = format!("Góp ý số {station_seq}");
+    let payload = json!({"topic": "station", "text": text});
+    crafted::event_bytes(STATION, WARD, id, station_seq, prev, "feedback.submitted", Utc::now(), payload)
+}
+
+async fn command(hub: &HubProcess, body: Value) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/cases/station/{STATION}/commands", hub.url))
+        .header("x-dcs-actor", "Thiếu tá Phạm Quốc Huy (PC06)")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn station_events(hub: &HubProcess) -> i64 {
+    let w = hub.json("/api/v1/wards/27097/dashboard").await;
+    let stations = w["stations"].as_array().unwrap().clone();
+    stations.iter().find(|s| s["station_id"] == STATION).map(|s| s["events"].as_i64().unwrap()).unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refused_even_after_a_restart() {
+    let db = TestDb::postgres().await;
+    let nats = NatsServer::start();
+    let mut hub = HubProcess::start(&db.url, &nats.url());
+    let (old, new) = (SigningKey::from_bytes(&[21; 32]), SigningKey::from_bytes(&[22; 32]));
+    crafted::enroll_key(&hub, STATION, WARD, "Sunrise City", &old).await;
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+
+    let id1 = Uuid::now_v7();
+    let e1 = feedback(1, GENESIS, id1);
+    crafted::publish(&js, WARD, STATION, &e1, &old, id1).await;
+    eventually("the first event", Duration::from_secs(20), || async {
+        (station_events(&hub).await == 1).then_some(())
+    })
+    .await;
+
+    let new_hex = hex::encode(new.verifying_key().to_bytes());
+    let (status, answer) = command(&hub, json!({"command": "RotateStationKey", "public_key": new_hex})).await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, _) = command(&hub, json!({"command": "RotateStationKey", "public_key": new_hex})).await;
+    assert_eq!(status, 409, "the same key twice");
+
+    // Signed with the old key: refused. With the new one: accepted, in the same chain.
+    let stale = Uuid::now_v7();
+    crafted::publish(&js, WARD, STATION, &feedback(2, chain_hash(&e1), stale), &old, stale).await;
+    let id2 = Uuid::now_v7();
+    let e2 = feedback(2, chain_hash(&e1), id2);
+    crafted::publish(&js, WARD, STATION, &e2, &new, id2).await;
+    eventually("the event under the new key", Duration::from_secs(20), || async {
+        (station_events(&hub).await == 2).then_some(())
+    })
+    .await;
+    assert_eq!(hub.dead_letter_reasons().await, vec!["bad_signature"]);
+
+    let (status, answer) =
+        command(&hub, json!({"command": "DecommissionStation", "reason": "Tòa nhà thay trạm mới"})).await;
+    assert_eq!(status, 200, "{answer}");
+    let id3 = Uuid::now_v7();
+    crafted::publish(&js, WARD, STATION, &feedback(3, chain_hash(&e2), id3), &new, id3).await;
+    eventually("the decommissioned station refused", Duration::from_secs(20), || async {
+        (hub.dead_letter_reasons().await.len() == 2).then_some(())
+    })
+    .await;
+    assert_eq!(hub.dead_letter_reasons().await, vec!["bad_signature", "station_decommissioned"]);
+
+    // The registry kept it: after a restart the station is still refused.
+    assert!(hub.terminate().success());
+    hub.restart();
+    let id4 = Uuid::now_v7();
+    crafted::publish(&js, WARD, STATION, &feedback(3, chain_hash(&e2), id4), &new, id4).await;
+    eventually("refused after the restart too", Duration::from_secs(20), || async {
+        (hub.dead_letter_reasons().await.len() == 3).then_some(())
+    })
+    .await;
+    assert_eq!(station_events(&hub).await, 2);
+
+    let (status, answer) =
+        command(&hub, json!({"command": "PlanStation", "ward": "27097", "building": "Sunrise City"})).await;
+    assert_eq!((status, answer["field"].as_str()), (422, Some("command")), "{answer}");
+    let history = hub.json(&format!("/api/v1/cases/station/{STATION}")).await;
+    let kinds: Vec<&str> =
+        history["events"].as_array().unwrap().iter().map(|e| e["event_type"].as_str().unwrap()).collect();
+    assert!(kinds.ends_with(&["StationKeyRotated", "StationDecommissioned"]), "{kinds:?}");
+}
