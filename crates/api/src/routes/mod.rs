@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/dossiers/{code}", get(cases::dossier_progress))
         .route("/", get(pages::city))
         .route("/wards/{code}", get(pages::ward))
+        .route("/security-reports", get(pages::security_reports))
         .fallback(|| async { crate::ApiError::NotFound("no such page".into()) })
         .with_state(state)
 }

@@ -1,6 +1,7 @@
-//! The HTML pages: the city table at `/`, one ward at `/wards/{code}`.
+//! The HTML pages: the city table at `/`, one ward at `/wards/{code}`, the security-report queue
+//! at `/security-reports`.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use projections::QueueFilter;
 
@@ -11,6 +12,20 @@ use crate::{web, ApiError, AppState};
 pub async fn city(State(s): State<AppState>) -> Result<Html<String>, ApiError> {
     let overdue = s.reports.list(&QueueFilter { open: true, overdue: true, limit: 1000, ..Default::default() }).await?;
     Ok(Html(web::city::render(&s.dashboard.city(today()).await?, overdue.len())))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportsQuery {
+    #[serde(default)]
+    overdue: bool,
+}
+
+pub async fn security_reports(
+    State(s): State<AppState>,
+    Query(q): Query<ReportsQuery>,
+) -> Result<Html<String>, ApiError> {
+    let filter = QueueFilter { open: true, overdue: q.overdue, limit: 1000, ..Default::default() };
+    Ok(Html(web::reports::render(&s.reports.list(&filter).await?, q.overdue)))
 }
 
 pub async fn ward(State(s): State<AppState>, Path(code): Path<String>) -> Result<Html<String>, ApiError> {

@@ -44,7 +44,7 @@ pub fn render(c: &CityDashboard, overdue: usize) -> String {
   <div class="card"><small>Lượt sử dụng hôm nay</small><b>{total_today}</b><small>tổng {total}</small></div>
   <div class="card"><small>Trạm đang hoạt động</small><b>{stations}</b><small>ở {wards_with} / {wards} phường, xã</small></div>
   <div class="card"><small>Cán bộ xử lý hôm nay</small><b>{staff_today}</b><small>bước xử lý hồ sơ, phản ánh…</small></div>
-  <div class="card"><small>Phản ánh ANTT quá hạn</small><b class="{late_class}">{overdue}</b><small><a href="/api/v1/security-reports?overdue=true">danh sách</a></small></div>
+  <div class="card"><small>Phản ánh ANTT quá hạn</small><b class="{late_class}">{overdue}</b><small><a href="/security-reports?overdue=true">danh sách</a> · <a href="/security-reports">tất cả đang mở</a></small></div>
   <div class="card"><small>Người cao tuổi (60+)</small><b>{elderly}</b><small>{elderly_n} / {residents} lượt có định danh</small></div>
 </div>
 <div class="tools">

@@ -2,6 +2,7 @@
 //! so there is one rendering path and the page works without JavaScript too.
 
 pub mod city;
+pub mod reports;
 pub mod ward;
 
 use chrono::{DateTime, Utc};

@@ -74,14 +74,20 @@ fn resident_rows(p: &WardPage) -> String {
     rows
 }
 
-fn report_rows(p: &WardPage) -> String {
-    let rows: String = p
-        .open_security_reports
+/// Rows of a security-report queue; with `ward_column`, each row names and links its ward.
+pub fn report_rows(reports: &[projections::QueuedReport], ward_column: bool) -> String {
+    let rows: String = reports
         .iter()
         .map(|r| {
             let late = |overdue: bool| if overdue { " class=late" } else { "" };
+            let ward = if ward_column {
+                let name = domain::WardCode::parse(&r.ward_code).map(|w| w.ward().name.clone()).unwrap_or_default();
+                format!("<td><a href=\"/wards/{code}\">{name}</a></td>", code = esc(&r.ward_code), name = esc(&name))
+            } else {
+                String::new()
+            };
             format!(
-                "<tr><td><a href=\"/api/v1/cases/security_report/{id}\">{category}</a><br><small>{location}</small></td>\
+                "<tr>{ward}<td><a href=\"/api/v1/cases/security_report/{id}\">{category}</a><br><small>{location}</small></td>\
                  <td>{severity}</td><td>{status}</td><td>{officer}</td><td>{filed}</td>\
                  <td{ack_late}>{ack_by}</td><td{res_late}>{res_by}</td></tr>\n",
                 id = esc(&r.report_id),
@@ -99,9 +105,19 @@ fn report_rows(p: &WardPage) -> String {
         })
         .collect();
     if rows.is_empty() {
-        return "<tr><td colspan=7>Không có phản ánh nào đang chờ xử lý.</td></tr>".into();
+        let span = if ward_column { 8 } else { 7 };
+        return format!("<tr><td colspan={span}>Không có phản ánh nào đang chờ xử lý.</td></tr>");
     }
     rows
+}
+
+/// The header of a security-report queue table.
+pub fn report_head(ward_column: bool) -> String {
+    format!(
+        "<thead><tr>{}<th>Loại / nơi</th><th>Mức độ</th><th>Trạng thái</th><th>Cán bộ</th><th>Tiếp nhận lúc</th>\
+         <th>Hạn tiếp nhận</th><th>Hạn xử lý</th></tr></thead>",
+        if ward_column { "<th>Phường, xã</th>" } else { "" }
+    )
 }
 
 fn station_rows(p: &WardPage) -> String {
@@ -153,7 +169,7 @@ pub fn render(p: &WardPage) -> String {
 </div>
 <h2>Phản ánh an ninh, trật tự đang chờ xử lý</h2>
 <table>
-<thead><tr><th>Loại / nơi</th><th>Mức độ</th><th>Trạng thái</th><th>Cán bộ</th><th>Tiếp nhận lúc</th><th>Hạn tiếp nhận</th><th>Hạn xử lý</th></tr></thead>
+{report_head}
 <tbody>
 {reports}</tbody>
 </table>
@@ -183,7 +199,8 @@ pub fn render(p: &WardPage) -> String {
         elderly_n = num(w.elderly_total),
         residents = num(w.residents_total),
         cards = service_cards(p),
-        reports = report_rows(p),
+        report_head = report_head(false),
+        reports = report_rows(&p.open_security_reports, false),
         staff = staff_rows(p),
         residents_rows = resident_rows(p),
         stations = station_rows(p),

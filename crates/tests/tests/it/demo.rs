@@ -26,12 +26,17 @@ async fn dcs_demo_serves_the_city_and_ward_pages_with_moving_figures_and_stops_c
     })
     .await;
     assert_eq!(first["wards"].as_array().unwrap().len(), 168);
-    eventually("the figures to move", Duration::from_secs(30), || async {
+    eventually("every kind of figure to move", Duration::from_secs(60), || async {
         let v: serde_json::Value =
             reqwest::get(format!("{base}/api/v1/city/dashboard")).await.ok()?.json().await.ok()?;
-        (total(&v) > total(&first)).then_some(())
+        let moved =
+            total(&v) > total(&first) && v["staff_actions_today"].as_i64()? > 0 && v["residents_total"].as_i64()? > 0;
+        moved.then_some(())
     })
     .await;
+    let queue = reqwest::get(format!("{base}/security-reports")).await.unwrap();
+    assert_eq!(queue.status(), 200);
+    assert!(queue.text().await.unwrap().contains("Phản ánh an ninh, trật tự"));
 
     let page = reqwest::get(format!("{base}/")).await.unwrap();
     assert_eq!(page.status(), 200);
@@ -39,6 +44,7 @@ async fn dcs_demo_serves_the_city_and_ward_pages_with_moving_figures_and_stops_c
     assert!(html.contains("Phường Bình Trưng") && html.contains("href=\"/wards/27097\""));
     let ward = reqwest::get(format!("{base}/wards/27097")).await.unwrap().text().await.unwrap();
     assert!(ward.contains("st-27097-diamond-island") && ward.contains("Diamond Island"));
+    assert!(ward.contains("Người dân được phục vụ") && ward.contains("Cán bộ xử lý"));
     let missing = reqwest::get(format!("{base}/api/v1/wards/12345/dashboard")).await.unwrap();
     assert_eq!(missing.status(), 404);
     let body: serde_json::Value = missing.json().await.unwrap();
