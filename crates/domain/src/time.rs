@@ -13,6 +13,11 @@ pub fn local_display(at: DateTime<Utc>) -> String {
     at.with_timezone(&Ho_Chi_Minh).format("%d/%m/%Y %H:%M:%S").to_string()
 }
 
+/// `HH:mm dd/MM` in local time: compact, for deadlines in a work queue.
+pub fn local_short(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Ho_Chi_Minh).format("%H:%M %d/%m").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -24,5 +29,6 @@ mod tests {
         assert_eq!(local_day(before).to_string(), "2025-10-10");
         assert_eq!(local_day(after).to_string(), "2025-10-11");
         assert_eq!(local_display(after), "11/10/2025 00:00:00");
+        assert_eq!(local_short(after), "00:00 11/10");
     }
 }

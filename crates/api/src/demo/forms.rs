@@ -14,7 +14,9 @@ use super::catalog::random_event;
 pub fn citizen_id(rng: &mut impl Rng) -> String {
     let (province, _, _) = domain::citizen::BIRTH_PROVINCES.choose(rng).expect("provinces");
     let province = if rng.gen_bool(0.6) { "079" } else { province };
-    let year = rng.gen_range(1940..=2007.min(Utc::now().year() - 18));
+    // Most residents at a kiosk are of working age; about one in four is 60 or older.
+    let youngest = 2007.min(Utc::now().year() - 18);
+    let year = if rng.gen_bool(0.25) { rng.gen_range(1940..=1965) } else { rng.gen_range(1966..=youngest) };
     let female = rng.gen_bool(0.5);
     let cg = if year >= 2000 { 2 } else { 0 } + u32::from(female);
     format!("{province}{cg}{:02}{:06}", year % 100, rng.gen_range(0..1_000_000))

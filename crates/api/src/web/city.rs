@@ -11,7 +11,10 @@ const COLUMNS: usize = 3;
 pub fn render(c: &CityDashboard, overdue: usize) -> String {
     let wards_with_stations = c.wards.iter().filter(|w| w.stations > 0).count();
     let mut rows = String::new();
-    for w in &c.wards {
+    // Where something happens first (busiest today), then the other wards by code.
+    let mut wards: Vec<_> = c.wards.iter().collect();
+    wards.sort_by_key(|w| (w.total == 0 && w.stations == 0, std::cmp::Reverse(w.today), w.code.clone()));
+    for w in wards {
         let cell =
             |(today, total): (i64, i64)| format!("<td class=n>{} <small>/ {}</small></td>", num(today), num(total));
         let mut kinds: String =

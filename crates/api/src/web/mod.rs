@@ -95,6 +95,29 @@ pub fn staff_label(event_type: &str) -> &str {
     }
 }
 
+/// Vietnamese labels of a security report's severity and status.
+pub fn severity_label(severity: &str) -> &str {
+    match severity {
+        "critical" => "Khẩn cấp",
+        "high" => "Cao",
+        "medium" => "Trung bình",
+        "low" => "Thấp",
+        other => other,
+    }
+}
+
+pub fn report_status_label(status: &str) -> &str {
+    match status {
+        "filed" => "Chờ tiếp nhận",
+        "acknowledged" => "Đã tiếp nhận",
+        "assigned" => "Đã giao cán bộ",
+        "resolved" => "Đã xử lý",
+        "closed" => "Đã đóng",
+        "reopened" => "Mở lại",
+        other => other,
+    }
+}
+
 /// A share as a percentage, or a dash when there is nothing to divide.
 pub fn percent(part: i64, whole: i64) -> String {
     if whole == 0 {
@@ -136,7 +159,7 @@ tr.quiet td {{ color:#9aa4af; }}
 tr:hover td {{ background:#fafbfc; }}
 a {{ color:#0b57d0; }}
 .tools {{ display:flex; gap:12px; align-items:center; margin-bottom:10px; flex-wrap:wrap; }}
-.tools input[type=search] {{ padding:7px 10px; border:1px solid var(--line); border-radius:6px; min-width:260px; font:inherit; }}
+.tools input[type=search] {{ padding:7px 10px; border:1px solid var(--line); border-radius:6px; min-width:360px; font:inherit; }}
 .live {{ color:var(--ok); font-size:12px; }}
 footer {{ color:var(--muted); font-size:12px; padding:18px 24px 30px; max-width:1200px; margin:0 auto; }}
 </style>

@@ -1,7 +1,9 @@
 //! One ward's page: its services today and in total, the residents served, what staff did, the
 //! open security reports with their deadlines, and each station with its activity and heartbeat.
 
-use super::{esc, layout, num, percent, service_count, staff_label, when, SERVICES};
+use super::{
+    esc, layout, num, percent, report_status_label, service_count, severity_label, staff_label, when, SERVICES,
+};
 use crate::routes::WardPage;
 
 fn service_cards(p: &WardPage) -> String {
@@ -93,14 +95,14 @@ pub fn report_rows(reports: &[projections::QueuedReport], ward_column: bool) -> 
                 id = esc(&r.report_id),
                 category = esc(domain::kinds::category_name(&r.category).unwrap_or(&r.category)),
                 location = esc(&r.location),
-                severity = esc(&r.severity),
-                status = esc(&r.status),
+                severity = esc(severity_label(&r.severity)),
+                status = esc(report_status_label(&r.status)),
                 officer = esc(r.officer.as_deref().unwrap_or("—")),
-                filed = when(Some(r.filed_at)),
+                filed = domain::time::local_short(r.filed_at),
                 ack_late = late(r.acknowledgement_overdue),
-                ack_by = when(Some(r.acknowledge_by)),
+                ack_by = domain::time::local_short(r.acknowledge_by),
                 res_late = late(r.resolution_overdue),
-                res_by = when(Some(r.resolve_by)),
+                res_by = domain::time::local_short(r.resolve_by),
             )
         })
         .collect();
