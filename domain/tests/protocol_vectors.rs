@@ -16,7 +16,7 @@ struct Vector {
 }
 
 fn vectors() -> Vec<Vector> {
-    let doc = include_str!("../../../docs/PROTOCOL.md");
+    let doc = include_str!("../../docs/PROTOCOL.md");
     let mut out = Vec::new();
     for block in doc.split("```vector\n").skip(1) {
         let body = block.split("\n```").next().unwrap();

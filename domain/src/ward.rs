@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::FieldError;
 
 /// The official list: `data/hcmc_wards.csv` (source and licence in `data/LICENSE-dvhcvn`).
-const WARDS_CSV: &str = include_str!("../../../data/hcmc_wards.csv");
+const WARDS_CSV: &str = include_str!("../../data/hcmc_wards.csv");
 
 /// One ward, commune or special zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
