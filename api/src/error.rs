@@ -31,8 +31,8 @@ impl ApiError {
     }
 }
 
-impl From<domain::FieldError> for ApiError {
-    fn from(e: domain::FieldError) -> Self {
+impl From<protocol::FieldError> for ApiError {
+    fn from(e: protocol::FieldError) -> Self {
         Self::Invalid { field: e.field, message: e.reason }
     }
 }

@@ -1,12 +1,9 @@
-//! The hub's HTTP side and the wiring of the whole product: the axum server (dashboards, pages,
-//! station enrollment, dead letters), the hub that runs ingest, projector and server together
-//! with one shutdown, the embedded demo, and the `dcs` command line.
+//! The hub's HTTP side: the axum server (dashboards, pages, staff case API, station planning and
+//! enrollment, dead letters) and the hub that runs ingest, projectors, deadline watch and server
+//! together under one shutdown.
 
 pub mod app;
-pub mod bench;
-pub mod cli;
 pub mod deadlines;
-pub mod demo;
 pub mod error;
 pub mod hub;
 pub mod routes;

@@ -5,14 +5,15 @@
 
 pub mod memory;
 pub mod nats;
+pub mod signal;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use domain::protocol::receipt::{LookupReply, LookupRequest};
-use domain::protocol::Receipt;
 use futures::stream::BoxStream;
+use protocol::receipt::{LookupReply, LookupRequest};
+use protocol::Receipt;
 use tokio::sync::oneshot;
 
 #[derive(Debug, thiserror::Error)]

@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use domain::protocol::receipt::{LookupReply, LookupRequest};
-use domain::protocol::Receipt;
 use futures::stream::BoxStream;
 use futures::StreamExt;
+use protocol::receipt::{LookupReply, LookupRequest};
+use protocol::Receipt;
 use tokio::sync::{broadcast, mpsc, oneshot, Notify};
 
 use crate::{Acker, BusError, Delivery, HubLink, LookupCall, OutgoingEvent, PublishAck, Result, StationLink};

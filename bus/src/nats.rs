@@ -8,10 +8,10 @@ use std::time::Duration;
 use async_nats::jetstream::{self, consumer, stream};
 use async_nats::{Client, HeaderMap};
 use async_trait::async_trait;
-use domain::protocol::receipt::{LookupReply, LookupRequest};
-use domain::protocol::{subjects, Receipt};
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt};
+use protocol::receipt::{LookupReply, LookupRequest};
+use protocol::{subjects, Receipt};
 use tokio::sync::oneshot;
 
 use crate::{Acker, BusError, Delivery, HubLink, LookupCall, OutgoingEvent, PublishAck, Result, StationLink};

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use bus::LookupCall;
 use chrono::{DateTime, Utc};
-use domain::protocol::receipt::LookupReply;
-use domain::protocol::{chain_hash, subjects, Envelope, Receipt, ReceiptStatus};
 use futures::stream::BoxStream;
 use futures::StreamExt;
+use protocol::receipt::LookupReply;
+use protocol::{chain_hash, subjects, Envelope, Receipt, ReceiptStatus};
 use store::{Outcome, OutcomeKind, Store};
 
 pub fn accepted(env: &Envelope, raw: &[u8], position: i64, at: DateTime<Utc>) -> Receipt {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use domain::protocol::ChainHash;
+use protocol::ChainHash;
 use store::{Store, StoreError};
 
 #[derive(Debug, Clone)]
@@ -39,7 +39,7 @@ impl Stations {
                     enrolled: r.status == "enrolled",
                     public_key: r.public_key,
                     last_seq: r.last_seq as u64,
-                    last_hash: ChainHash::from_hex(&r.last_hash).unwrap_or(domain::protocol::GENESIS),
+                    last_hash: ChainHash::from_hex(&r.last_hash).unwrap_or(protocol::GENESIS),
                 };
                 (r.station_id, state)
             })

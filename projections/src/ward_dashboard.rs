@@ -136,7 +136,7 @@ impl Projection for Model {
         let mut stations: BTreeMap<&str, (StationActivity, Heartbeat)> = BTreeMap::new();
         for e in entries {
             let Some(ward) = e.ward_code.as_deref() else { continue };
-            let day = domain::time::local_day(e.occurred_at);
+            let day = protocol::time::local_day(e.occurred_at);
             let Some(station) = e.station_id.as_deref() else {
                 *staff.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
                 continue;
@@ -351,7 +351,7 @@ impl WardDashboard {
         })
     }
 
-    fn summary(ward: &domain::Ward, figures: Figures, stations: &[&StationActivity]) -> WardSummary {
+    fn summary(ward: &protocol::Ward, figures: Figures, stations: &[&StationActivity]) -> WardSummary {
         let elderly = |c: &&KindCount| c.kind == "60-74" || c.kind == "75+";
         WardSummary {
             code: ward.code.clone(),
@@ -375,7 +375,7 @@ impl WardDashboard {
         let position = self.checkpoint().await?;
         let mut figures = self.figures(None, today).await?;
         let stations = self.station_rows(None).await?;
-        let wards: Vec<WardSummary> = domain::ward::all()
+        let wards: Vec<WardSummary> = protocol::ward::all()
             .iter()
             .map(|w| {
                 let here: Vec<&StationActivity> = stations.iter().filter(|s| s.ward_code == w.code).collect();
@@ -396,7 +396,7 @@ impl WardDashboard {
     }
 
     /// One ward: its figures and each of its stations' activity.
-    pub async fn ward(&self, ward: &domain::WardCode, today: NaiveDate) -> Result<WardDashboardView> {
+    pub async fn ward(&self, ward: &protocol::WardCode, today: NaiveDate) -> Result<WardDashboardView> {
         let position = self.checkpoint().await?;
         let figures = self.figures(Some(ward.as_str()), today).await?.remove(ward.as_str()).unwrap_or_default();
         let stations = self.station_rows(Some(ward.as_str())).await?;

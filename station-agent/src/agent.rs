@@ -4,10 +4,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use domain::kinds::{Heartbeat, StationEvent};
-use domain::protocol::{chain_hash, sign, subjects, ChainHash, UnsignedEvent};
-use domain::FieldError;
 use ed25519_dalek::SigningKey;
+use protocol::kinds::{Heartbeat, StationEvent};
+use protocol::FieldError;
+use protocol::{chain_hash, sign, subjects, ChainHash, UnsignedEvent};
 use serde::Serialize;
 use tokio::sync::{Mutex, Notify};
 use uuid::Uuid;
@@ -60,7 +60,7 @@ impl Agent {
         std::fs::create_dir_all(dir)?;
         let outbox = Outbox::open(&config::outbox_path(dir)).await?;
         let head = outbox.head().await?;
-        let pseudonym = config::PseudonymKey::load(dir);
+        let pseudonym = config::load_pseudonym_key(dir);
         Ok(Self {
             config,
             key,
@@ -86,7 +86,7 @@ impl Agent {
         let (seq, prev) = (chain.0 + 1, chain.1);
         let id = Uuid::now_v7();
         let bytes = UnsignedEvent {
-            v: domain::protocol::VERSION,
+            v: protocol::VERSION,
             id,
             station: &self.config.station_id,
             ward: &self.config.ward_code,
@@ -116,8 +116,8 @@ impl Agent {
     }
 
     /// Counts a lookup as usage (a `lookup.performed` event without what was looked up).
-    pub async fn count_lookup(&self, topic: domain::kinds::LookupTopic) {
-        let event = StationEvent::LookupPerformed(domain::kinds::Lookup { topic });
+    pub async fn count_lookup(&self, topic: protocol::kinds::LookupTopic) {
+        let event = StationEvent::LookupPerformed(protocol::kinds::Lookup { topic });
         if let Err(e) = self.record(&event).await {
             tracing::warn!(error = %e, "lookup not counted");
         }
@@ -128,7 +128,7 @@ impl Agent {
     pub fn pseudonymise(&self, body: &mut serde_json::Value) -> Result<(), AgentError> {
         let key = self.pseudonym.as_ref().map(|k| (k.bytes(), k.key_id.as_str()));
         let key = key.as_ref().map(|(bytes, id)| (bytes.as_slice(), *id));
-        domain::citizen::pseudonymise_form(body, key, domain::time::local_day(Utc::now()))?;
+        protocol::citizen::pseudonymise_form(body, key, protocol::time::local_day(Utc::now()))?;
         Ok(())
     }
 

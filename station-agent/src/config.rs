@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::SigningKey;
+pub use protocol::enrollment::PseudonymKey;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,40 +28,20 @@ pub fn pseudonym_key_path(dir: &Path) -> PathBuf {
     dir.join("pseudonym.key")
 }
 
-/// The city-wide key of citizen pseudonyms, received from the hub at enrollment: the station turns
-/// a citizen ID into `HMAC-SHA256(key, id)` so that the ID never leaves the building in clear.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PseudonymKey {
-    pub key_id: String,
-    /// Hex.
-    pub key: String,
+/// The pseudonym key received at enrollment, as kept in the station's directory (owner-only).
+pub fn load_pseudonym_key(dir: &Path) -> Option<PseudonymKey> {
+    serde_json::from_str(&std::fs::read_to_string(pseudonym_key_path(dir)).ok()?).ok()
 }
 
-impl std::fmt::Debug for PseudonymKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PseudonymKey({}, …)", self.key_id)
+pub fn save_pseudonym_key(key: &PseudonymKey, dir: &Path) -> std::io::Result<()> {
+    let path = pseudonym_key_path(dir);
+    write_atomically(&path, serde_json::to_string(key).expect("key serialises").as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     }
-}
-
-impl PseudonymKey {
-    pub fn bytes(&self) -> Vec<u8> {
-        hex::decode(&self.key).unwrap_or_default()
-    }
-
-    pub fn load(dir: &Path) -> Option<Self> {
-        serde_json::from_str(&std::fs::read_to_string(pseudonym_key_path(dir)).ok()?).ok()
-    }
-
-    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        let path = pseudonym_key_path(dir);
-        write_atomically(&path, serde_json::to_string(self).expect("key serialises").as_bytes())?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-        }
-        Ok(())
-    }
+    Ok(())
 }
 
 pub fn outbox_path(dir: &Path) -> PathBuf {

@@ -3,28 +3,9 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+pub use protocol::enrollment::{EnrollmentAnswer, EnrollmentRequest};
 
 use crate::config::{self, StationConfig};
-
-/// What the station sends to `POST /api/v1/stations/{id}/enrollment`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EnrollmentRequest {
-    pub ward_code: String,
-    pub building: String,
-    /// 64 hex digits.
-    pub public_key: String,
-    pub enrollment_code: String,
-}
-
-/// The hub's answer to an enrollment.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EnrollmentAnswer {
-    pub station_id: String,
-    pub status: String,
-    /// The key the station uses for citizen pseudonyms.
-    pub pseudonym: config::PseudonymKey,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnrollError {
@@ -68,7 +49,7 @@ pub async fn enroll(dir: &Path, e: Enrollment<'_>) -> Result<StationConfig, Enro
     }
     let answer: EnrollmentAnswer =
         resp.json().await.map_err(|err| EnrollError::Unreachable(e.hub_url.to_string(), err.to_string()))?;
-    answer.pseudonym.save(dir)?;
+    config::save_pseudonym_key(&answer.pseudonym, dir)?;
     let config = StationConfig {
         station_id: e.station_id.to_string(),
         ward_code: e.ward_code.to_string(),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use bytes::Bytes;
-use domain::kinds::{self, StationEvent};
+use protocol::kinds::{self, StationEvent};
 use serde_json::json;
 
 use crate::{Agent, AgentError};

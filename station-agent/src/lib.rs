@@ -10,7 +10,6 @@ pub mod heartbeat;
 pub mod http;
 pub mod outbox;
 pub mod publisher;
-pub mod signal;
 
 pub use agent::{Agent, AgentError, Recorded};
 pub use config::StationConfig;

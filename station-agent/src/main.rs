@@ -66,8 +66,8 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Enroll { hub, station, ward, building, code } => {
-            domain::StationId::parse(&station)?;
-            domain::WardCode::parse(&ward)?;
+            protocol::StationId::parse(&station)?;
+            protocol::WardCode::parse(&ward)?;
             let e =
                 Enrollment { hub_url: &hub, station_id: &station, ward_code: &ward, building: &building, code: &code };
             let config = enroll(&cli.data_dir, e).await?;
@@ -75,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
                 "Enrolled station {} in ward {} ({}) with the hub at {}.",
                 config.station_id,
                 config.ward_code,
-                domain::WardCode::parse(&config.ward_code)?.ward().name,
+                protocol::WardCode::parse(&config.ward_code)?.ward().name,
                 config.hub_url
             );
             println!("Start it with: station-agent --data-dir {} run", cli.data_dir.display());
@@ -105,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
                     r.seq,
                     r.status,
                     r.position.map(|p| format!(" at log position {p}")).unwrap_or_default(),
-                    domain::time::local_display(r.at)
+                    protocol::time::local_display(r.at)
                 ),
                 None => println!("last receipt  none yet"),
             }
@@ -129,7 +129,7 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Dura
     let stop = shutdown.clone();
     axum::serve(listener, http::router(agent))
         .with_graceful_shutdown(async move {
-            station_agent::signal::shutdown().await;
+            bus::signal::shutdown().await;
             stop.cancel();
         })
         .await?;

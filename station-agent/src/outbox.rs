@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use domain::protocol::{ChainHash, Receipt, ReceiptStatus, GENESIS};
+use protocol::{ChainHash, Receipt, ReceiptStatus, GENESIS};
 use serde::Serialize;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};

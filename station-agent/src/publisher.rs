@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bus::{OutgoingEvent, StationLink};
-use domain::protocol::receipt::LookupRequest;
-use domain::protocol::{subjects, Receipt};
 use futures::StreamExt;
+use protocol::receipt::LookupRequest;
+use protocol::{subjects, Receipt};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -142,7 +142,7 @@ pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, config: Publishe
 async fn apply(agent: &Agent, r: &Receipt) {
     match agent.outbox.confirm(r).await {
         Ok(true) => {
-            if r.status != domain::protocol::ReceiptStatus::Accepted {
+            if r.status != protocol::ReceiptStatus::Accepted {
                 tracing::warn!(seq = r.seq, status = ?r.status, reason = ?r.reason, detail = ?r.detail, "the hub did not accept an event");
             }
         }

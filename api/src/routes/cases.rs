@@ -127,7 +127,7 @@ pub async fn command(
         .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
         .map(str::trim)
         .filter(|a| !a.is_empty() && a.chars().count() <= 100)
-        .ok_or_else(|| domain::FieldError::new(ACTOR_HEADER, "say who issues the command (1 to 100 characters)"))?
+        .ok_or_else(|| protocol::FieldError::new(ACTOR_HEADER, "say who issues the command (1 to 100 characters)"))?
         .to_string();
     let staff = s.staff.as_ref().ok_or_else(|| ApiError::internal("staff commands need a running hub"))?;
     // The ward of an existing case is the one in its log; a case staff open names its ward.
@@ -138,7 +138,9 @@ pub async fn command(
         (Some(w), _) => Some(w),
         (None, Some(w)) => {
             let w = w.as_str().unwrap_or_default();
-            Some(domain::WardCode::parse(w).map_err(|e| domain::FieldError::new("ward_code", e.reason))?.to_string())
+            Some(
+                protocol::WardCode::parse(w).map_err(|e| protocol::FieldError::new("ward_code", e.reason))?.to_string(),
+            )
         }
         (None, None) => None,
     };
@@ -162,6 +164,6 @@ async fn pseudonymise(s: &AppState, body: &mut serde_json::Value, at: DateTime<U
         return Ok(());
     }
     let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;
-    domain::citizen::pseudonymise_form(body, Some((&key, &key_id)), domain::time::local_day(at))?;
+    protocol::citizen::pseudonymise_form(body, Some((&key, &key_id)), protocol::time::local_day(at))?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::{today, ward_from_path};
 use crate::{ApiError, AppState};
 
-pub async fn wards() -> Json<&'static [domain::Ward]> {
-    Json(domain::ward::all())
+pub async fn wards() -> Json<&'static [protocol::Ward]> {
+    Json(protocol::ward::all())
 }
 
 pub async fn city(State(s): State<AppState>) -> Result<Json<CityDashboard>, ApiError> {

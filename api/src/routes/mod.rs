@@ -36,14 +36,14 @@ pub fn router(state: AppState) -> Router {
 
 /// "Today" on a dashboard: the current local day in Ho Chi Minh City.
 pub fn today() -> chrono::NaiveDate {
-    domain::time::local_day(chrono::Utc::now())
+    protocol::time::local_day(chrono::Utc::now())
 }
 
 /// A ward code from a path, or a 404 that says why.
-pub fn ward_from_path(code: &str) -> Result<domain::WardCode, crate::ApiError> {
-    domain::WardCode::parse(code).map_err(|_| {
+pub fn ward_from_path(code: &str) -> Result<protocol::WardCode, crate::ApiError> {
+    protocol::WardCode::parse(code).map_err(|_| {
         crate::ApiError::NotFound(format!("ward `{code}` is not one of the 168 wards of Ho Chi Minh City"))
     })
 }
 pub(crate) use dashboard::WardPage;
-pub(crate) use stations::{plan_station, record_station, PlanRequest};
+pub use stations::{plan_station, record_station, PlanRequest};

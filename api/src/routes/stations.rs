@@ -4,12 +4,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use protocol::enrollment::PseudonymKey;
+use protocol::enrollment::{EnrollmentAnswer, EnrollmentRequest};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use station_agent::config::PseudonymKey;
-use station_agent::enroll::{EnrollmentAnswer, EnrollmentRequest};
 
 use crate::{ApiError, AppState};
 
@@ -46,11 +46,12 @@ pub fn new_enrollment_code() -> String {
 /// Puts a station on its ward's plan.
 pub async fn plan_station(s: &AppState, req: PlanRequest) -> Result<Planned, ApiError> {
     let station =
-        domain::StationId::parse(&req.station_id).map_err(|e| domain::FieldError::new("station_id", e.reason))?;
-    let ward = domain::WardCode::parse(&req.ward_code).map_err(|e| domain::FieldError::new("ward_code", e.reason))?;
+        protocol::StationId::parse(&req.station_id).map_err(|e| protocol::FieldError::new("station_id", e.reason))?;
+    let ward =
+        protocol::WardCode::parse(&req.ward_code).map_err(|e| protocol::FieldError::new("ward_code", e.reason))?;
     let building = req.building.trim();
     if building.is_empty() || building.chars().count() > 200 {
-        return Err(domain::FieldError::new("building", "must be 1 to 200 characters").into());
+        return Err(protocol::FieldError::new("building", "must be 1 to 200 characters").into());
     }
     let code = new_enrollment_code();
     s.store
@@ -114,7 +115,7 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
         return Err(ApiError::NotFound(format!("station {id} is not on any ward's rollout plan; plan it first")));
     };
     if station.ward_code != req.ward_code {
-        return Err(domain::FieldError::new(
+        return Err(protocol::FieldError::new(
             "ward_code",
             format!("station {id} is planned in ward {}", station.ward_code),
         )
@@ -122,7 +123,7 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
     }
     let mut key = [0u8; 32];
     hex::decode_to_slice(&req.public_key, &mut key)
-        .map_err(|_| domain::FieldError::new("public_key", "must be 64 hex digits"))?;
+        .map_err(|_| protocol::FieldError::new("public_key", "must be 64 hex digits"))?;
     ed25519_key_ok(&key)?;
     if code_hash(&req.enrollment_code) != station.enrollment_code_hash {
         return Err(ApiError::Forbidden(format!("the enrollment code for station {id} is wrong")));
@@ -152,7 +153,7 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
 fn ed25519_key_ok(key: &[u8; 32]) -> Result<(), ApiError> {
     match ed25519_dalek::VerifyingKey::from_bytes(key) {
         Ok(k) if !k.is_weak() => Ok(()),
-        _ => Err(domain::FieldError::new("public_key", "is not a usable Ed25519 public key").into()),
+        _ => Err(protocol::FieldError::new("public_key", "is not a usable Ed25519 public key").into()),
     }
 }
 

@@ -25,12 +25,12 @@ pub fn esc(s: &str) -> String {
 
 /// Numbers the Vietnamese way: 1.234.567.
 pub fn num(n: i64) -> String {
-    let s = domain::Vnd(n).to_string();
+    let s = protocol::Vnd(n).to_string();
     s.trim_end_matches(" ₫").to_string()
 }
 
 pub fn when(at: Option<DateTime<Utc>>) -> String {
-    at.map(domain::time::local_display).unwrap_or_else(|| "—".into())
+    at.map(protocol::time::local_display).unwrap_or_else(|| "—".into())
 }
 
 /// The station's services as the dashboards group them: a Vietnamese label and the events that

@@ -83,7 +83,7 @@ pub fn report_rows(reports: &[projections::QueuedReport], ward_column: bool) -> 
         .map(|r| {
             let late = |overdue: bool| if overdue { " class=late" } else { "" };
             let ward = if ward_column {
-                let name = domain::WardCode::parse(&r.ward_code).map(|w| w.ward().name.clone()).unwrap_or_default();
+                let name = protocol::WardCode::parse(&r.ward_code).map(|w| w.ward().name.clone()).unwrap_or_default();
                 format!("<td><a href=\"/wards/{code}\">{name}</a></td>", code = esc(&r.ward_code), name = esc(&name))
             } else {
                 String::new()
@@ -93,16 +93,16 @@ pub fn report_rows(reports: &[projections::QueuedReport], ward_column: bool) -> 
                  <td>{severity}</td><td>{status}</td><td>{officer}</td><td>{filed}</td>\
                  <td{ack_late}>{ack_by}</td><td{res_late}>{res_by}</td></tr>\n",
                 id = esc(&r.report_id),
-                category = esc(domain::kinds::category_name(&r.category).unwrap_or(&r.category)),
+                category = esc(protocol::kinds::category_name(&r.category).unwrap_or(&r.category)),
                 location = esc(&r.location),
                 severity = esc(severity_label(&r.severity)),
                 status = esc(report_status_label(&r.status)),
                 officer = esc(r.officer.as_deref().unwrap_or("—")),
-                filed = domain::time::local_short(r.filed_at),
+                filed = protocol::time::local_short(r.filed_at),
                 ack_late = late(r.acknowledgement_overdue),
-                ack_by = domain::time::local_short(r.acknowledge_by),
+                ack_by = protocol::time::local_short(r.acknowledge_by),
                 res_late = late(r.resolution_overdue),
-                res_by = domain::time::local_short(r.resolve_by),
+                res_by = protocol::time::local_short(r.resolve_by),
             )
         })
         .collect();

@@ -3,8 +3,8 @@
 //! code), a station (its id), and a payment's outcome (the `payment_id` of its initiating event).
 
 use super::*;
-use crate::kinds::{CorrectionChannel, StationEvent};
-use crate::protocol::Envelope;
+use protocol::kinds::{CorrectionChannel, StationEvent};
+use protocol::Envelope;
 
 /// A command addressed to one aggregate instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,10 +167,10 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::kinds::examples::{examples, PAYMENT_ID};
-    use crate::kinds::*;
-    use crate::protocol::GENESIS;
-    use crate::{StationId, WardCode};
+    use protocol::kinds::examples::{examples, PAYMENT_ID};
+    use protocol::kinds::*;
+    use protocol::GENESIS;
+    use protocol::{StationId, WardCode};
 
     fn envelope(kind: &str, schema: u16, payload: &serde_json::Value, id: &str) -> Envelope {
         Envelope {

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::*;
-use crate::check::{read, text};
-use crate::FieldError;
+use protocol::check::{read, text};
+use protocol::FieldError;
 
 /// The staff commands accepted on an aggregate type (none for an unknown type).
 pub fn staff_commands(aggregate_type: &str) -> &'static [&'static str] {

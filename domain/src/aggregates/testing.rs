@@ -1,6 +1,6 @@
 //! What the aggregates' tests share.
 
-use crate::citizen::{AgeBand, CitizenRef, Sex};
+use protocol::citizen::{AgeBand, CitizenRef, Sex};
 
 pub(crate) const STATION: &str = "st-27097-diamond-island";
 pub(crate) const WARD: &str = "27097";

@@ -11,7 +11,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::kinds::Severity;
+use protocol::kinds::Severity;
 
 /// Brings a stored payload of `event_type` from `version` to the current version, step by step;
 /// returns the version reached and the payload. Events without upcasters pass through unchanged.

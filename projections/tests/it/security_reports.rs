@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::aggregates::SecurityReportEvent as E;
-use domain::kinds::Severity;
 use projections::{QueueFilter, SecurityReports};
+use protocol::kinds::Severity;
 use serde_json::json;
 use store::{AppendBatch, NewEvent, Store};
 use testkit::TestDb;

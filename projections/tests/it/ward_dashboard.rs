@@ -68,7 +68,7 @@ async fn counts_are_exact_and_today_is_the_local_day(db: TestDb) {
             ("SecurityReportFiled".into(), 20, 10)
         ]
     );
-    let ward = dash.ward(&domain::WardCode::parse("26740").unwrap(), today).await.unwrap();
+    let ward = dash.ward(&protocol::WardCode::parse("26740").unwrap(), today).await.unwrap();
     assert_eq!((ward.ward.total, ward.ward.today), (30, 0));
     assert_eq!(ward.stations.len(), 1);
     assert_eq!(ward.stations[0].events, 30);
@@ -116,7 +116,7 @@ async fn staff_actions_heartbeats_and_residents_have_their_own_figures(db: TestD
     w.append(&AppendBatch { events, ..Default::default() }).await.unwrap();
     let dash = WardDashboard::new(store.clone());
     dash.catch_up().await.unwrap();
-    let view = dash.ward(&domain::WardCode::parse("27097").unwrap(), "2025-10-10".parse().unwrap()).await.unwrap();
+    let view = dash.ward(&protocol::WardCode::parse("27097").unwrap(), "2025-10-10".parse().unwrap()).await.unwrap();
     let ward = &view.ward;
     assert_eq!((ward.total, ward.today), (5, 5), "heartbeats and staff actions are not station interactions");
     let staff: Vec<(String, i64)> = ward.staff_actions.iter().map(|k| (k.kind.clone(), k.total)).collect();

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use async_nats::HeaderMap;
 use chrono::Utc;
-use domain::protocol::{chain_hash, sign, subjects, ChainHash, Receipt, ReceiptStatus, GENESIS};
 use ed25519_dalek::SigningKey;
 use futures::StreamExt;
+use protocol::{chain_hash, sign, subjects, ChainHash, Receipt, ReceiptStatus, GENESIS};
 use serde_json::{json, Value};
 use testkit::{NatsServer, TestDb};
 use uuid::Uuid;

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use domain::protocol::GENESIS;
 use ed25519_dalek::SigningKey;
+use protocol::GENESIS;
 use serde_json::{json, Value};
 use testkit::{NatsServer, TestDb};
 use uuid::Uuid;
@@ -49,7 +49,7 @@ async fn the_deadline_watch_records_each_crossed_deadline_once_and_the_queue_sho
     let filed = Utc::now() - chrono::Duration::hours(5);
     let e1 = crafted::event_bytes(STATION, WARD, late, 1, GENESIS, "security_report.filed", filed, report("critical"));
     crafted::publish(&js, WARD, STATION, &e1, &key, late).await;
-    let e2 = domain::protocol::chain_hash(&e1);
+    let e2 = protocol::chain_hash(&e1);
     let e2 = crafted::event_bytes(STATION, WARD, fresh, 2, e2, "security_report.filed", Utc::now(), report("low"));
     crafted::publish(&js, WARD, STATION, &e2, &key, fresh).await;
 

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use domain::protocol::{chain_hash, GENESIS};
 use ed25519_dalek::SigningKey;
+use protocol::{chain_hash, GENESIS};
 use serde_json::{json, Value};
 use testkit::{NatsServer, TestDb};
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use crate::support::{crafted, eventually, HubProcess};
 const STATION: &str = "st-27097-rotating";
 const WARD: &str = "27097";
 
-fn feedback(station_seq: u64, prev: domain::protocol::ChainHash, id: Uuid) -> Vec<u8> {
+fn feedback(station_seq: u64, prev: protocol::ChainHash, id: Uuid) -> Vec<u8> {
     let text = format!("Góp ý số {station_seq}");
     let payload = json!({"topic": "station", "text": text});
     crafted::event_bytes(STATION, WARD, id, station_seq, prev, "feedback.submitted", Utc::now(), payload)

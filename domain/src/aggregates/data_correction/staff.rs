@@ -7,9 +7,9 @@ use serde_json::Value;
 
 use super::DataCorrectionCommand;
 use crate::aggregates::staff::{fields_of, no_fields, not_here, text_field};
-use crate::citizen::CitizenRef;
-use crate::kinds::{check_fields, CitizenField, CorrectionChannel};
-use crate::{FieldError, WardCode};
+use protocol::citizen::CitizenRef;
+use protocol::kinds::{check_fields, CitizenField, CorrectionChannel};
+use protocol::{FieldError, WardCode};
 
 pub(crate) const STAFF_COMMANDS: &[&str] =
     &["RequestDataCorrection", "VerifyDataCorrection", "CorrectData", "RejectDataCorrection"];

@@ -14,7 +14,7 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
-use crate::citizen::CitizenRef;
+use protocol::citizen::CitizenRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DossierCommand {

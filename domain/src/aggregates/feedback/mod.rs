@@ -12,8 +12,8 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
-use crate::citizen::CitizenRef;
-use crate::kinds::FeedbackTopic;
+use protocol::citizen::CitizenRef;
+use protocol::kinds::FeedbackTopic;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FeedbackCommand {

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::FeedbackCommand;
 use crate::aggregates::staff::{not_here, text_field};
-use crate::FieldError;
+use protocol::FieldError;
 
 pub(crate) const STAFF_COMMANDS: &[&str] = &["AnswerFeedback"];
 

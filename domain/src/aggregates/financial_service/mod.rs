@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
 use super::DomainError;
-use crate::citizen::CitizenRef;
-use crate::kinds::FinancialServiceKind;
+use protocol::citizen::CitizenRef;
+use protocol::kinds::FinancialServiceKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FinancialServiceCommand {

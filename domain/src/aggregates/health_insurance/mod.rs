@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
 use super::DomainError;
-use crate::citizen::CitizenRef;
-use crate::kinds::{check_household, HealthInsurancePlan};
+use protocol::citizen::CitizenRef;
+use protocol::kinds::{check_household, HealthInsurancePlan};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HealthInsuranceCommand {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::HealthInsuranceCommand;
 use crate::aggregates::staff::{fields_of, no_fields, not_here, text_field};
-use crate::FieldError;
+use protocol::FieldError;
 
 pub(crate) const STAFF_COMMANDS: &[&str] = &["ScheduleAppointment", "CompleteHealthInsurance", "CancelHealthInsurance"];
 

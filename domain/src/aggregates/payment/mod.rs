@@ -14,8 +14,8 @@ use cqrs_es::{Aggregate, DomainEvent};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
-use crate::kinds::BillType;
-use crate::Vnd;
+use protocol::kinds::BillType;
+use protocol::Vnd;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PaymentCommand {

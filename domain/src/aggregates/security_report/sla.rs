@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 
-use crate::kinds::Severity;
+use protocol::kinds::Severity;
 
 /// `(time to acknowledge, time to resolve)`.
 pub fn sla(severity: Severity) -> (Duration, Duration) {

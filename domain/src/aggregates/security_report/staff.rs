@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::SecurityReportCommand;
 use crate::aggregates::staff::{no_fields, not_here, text_field};
-use crate::FieldError;
+use protocol::FieldError;
 
 pub(crate) const STAFF_COMMANDS: &[&str] = &[
     "AcknowledgeSecurityReport",

@@ -5,7 +5,7 @@ use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::kinds::examples::citizen;
+use protocol::kinds::examples::citizen;
 
 fn now() -> DateTime<Utc> {
     "2025-10-10T08:00:00Z".parse().unwrap()
@@ -106,7 +106,7 @@ fn a_staff_recorded_correction_carries_its_channel_and_no_station() {
     };
     assert_eq!(
         (channel, station, ward.as_deref()),
-        (crate::kinds::CorrectionChannel::PoliceStation, None, Some("27097"))
+        (protocol::kinds::CorrectionChannel::PoliceStation, None, Some("27097"))
     );
 }
 

@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::StationCommand;
 use crate::aggregates::staff::{fields_of, no_fields, not_here, text_field};
-use crate::check::text;
-use crate::{FieldError, WardCode};
+use protocol::check::text;
+use protocol::{FieldError, WardCode};
 
 pub(crate) const STAFF_COMMANDS: &[&str] = &[
     "PlanStation",

@@ -10,7 +10,7 @@ static BUILT: OnceLock<PathBuf> = OnceLock::new();
 pub fn binary(name: &str) -> PathBuf {
     let dir = BUILT.get_or_init(|| {
         let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "api", "-p", "station-agent", "--bins"])
+            .args(["build", "--quiet", "-p", "dcs", "-p", "station-agent", "--bins"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .status()
             .expect("cargo build");

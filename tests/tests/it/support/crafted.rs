@@ -3,8 +3,8 @@
 
 use async_nats::HeaderMap;
 use chrono::{DateTime, Utc};
-use domain::protocol::{sign, subjects, ChainHash, UnsignedEvent};
 use ed25519_dalek::SigningKey;
+use protocol::{sign, subjects, ChainHash, UnsignedEvent};
 use serde_json::{json, Value};
 use uuid::Uuid;
 

@@ -19,7 +19,7 @@ use station_agent::{config, Agent, StationConfig};
 use store::{NewStation, Store};
 use tokio_util::sync::CancellationToken;
 
-use crate::hub::{Hub, HubOptions};
+use api::hub::{Hub, HubOptions};
 
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -70,7 +70,7 @@ pub async fn run(
             let plan = serde_json::json!({"command": "PlanStation", "ward": ward, "building": b.building});
             let enroll = serde_json::json!({"command": "EnrollStation", "public_key": hex::encode(public_key)});
             for body in [plan, enroll, serde_json::json!({"command": "ActivateStation"})] {
-                crate::routes::record_station(state, id, body, ward).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                api::routes::record_station(state, id, body, ward).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             }
         }
         let cfg = StationConfig {
@@ -81,7 +81,7 @@ pub async fn run(
         };
         cfg.save(&dir)?;
         let (key_id, pkey) = store.pseudonym_key(rand::random()).await?;
-        config::PseudonymKey { key_id, key: hex::encode(pkey) }.save(&dir)?;
+        config::save_pseudonym_key(&config::PseudonymKey { key_id, key: hex::encode(pkey) }, &dir)?;
         let agent = Arc::new(Agent::with(cfg, key, &dir).await?);
         tasks.push(tokio::spawn(publisher::run(
             agent.clone(),

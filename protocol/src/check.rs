@@ -7,7 +7,7 @@ use crate::FieldError;
 /// Reads `value` as a `T`. The error names the field at fault, under `parent` when given
 /// (`payload.amount_vnd`), or bare (`officer`); a value that is not even an object is named `parent`
 /// (or `body`).
-pub(crate) fn read<T: DeserializeOwned>(value: &serde_json::Value, parent: Option<&str>) -> Result<T, FieldError> {
+pub fn read<T: DeserializeOwned>(value: &serde_json::Value, parent: Option<&str>) -> Result<T, FieldError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
@@ -30,7 +30,7 @@ pub(crate) fn read<T: DeserializeOwned>(value: &serde_json::Value, parent: Optio
 }
 
 /// Free text a person typed: not blank, at most `max_chars`, no control characters but newlines.
-pub(crate) fn text(field: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
+pub fn text(field: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
     let n = value.trim().chars().count();
     if n == 0 {
         return Err(FieldError::new(field, "must not be empty"));
@@ -46,7 +46,7 @@ pub(crate) fn text(field: &str, value: &str, max_chars: usize) -> Result<(), Fie
 
 /// The id of a station event that another event refers to: a lowercase hyphenated UUIDv7, as in
 /// the envelope's `id`.
-pub(crate) fn event_id(field: &str, value: &str) -> Result<(), FieldError> {
+pub fn event_id(field: &str, value: &str) -> Result<(), FieldError> {
     let ok = uuid::Uuid::parse_str(value)
         .ok()
         .is_some_and(|id| id.get_version_num() == 7 && value == id.hyphenated().to_string());

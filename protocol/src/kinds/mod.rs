@@ -13,14 +13,14 @@ mod medical_exam;
 mod payment;
 mod security_report;
 
-pub(crate) use data_correction::check_fields;
+pub use data_correction::check_fields;
 pub use data_correction::{CitizenField, CorrectionChannel, DataCorrectionRequest};
 pub use dossier::{
     check_dossier_code, check_procedure_code, DocumentsProvision, DossierSubmission, DossierSubmissionV2,
 };
 pub use feedback::{FeedbackSubmission, FeedbackTopic};
 pub use financial_service::{FinancialServiceKind, FinancialServiceRequest};
-pub(crate) use health_insurance::check_household;
+pub use health_insurance::check_household;
 pub use health_insurance::{HealthInsurancePlan, HealthInsuranceRequest, MAX_HOUSEHOLD};
 pub use heartbeat::Heartbeat;
 pub use lookup::{Lookup, LookupTopic};
@@ -188,7 +188,6 @@ impl StationEvent {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod examples;
+pub mod examples;
 #[cfg(test)]
 mod tests;

@@ -4,15 +4,15 @@ use serde_json::{json, Value};
 
 use super::*;
 
-pub(crate) const PSEUDONYM: &str = "02761d04480bba09e4e4e4f7076283ca16babdc7e0790b40bf7a44b721a7cad8";
-pub(crate) const PAYMENT_ID: &str = "0199cc3a-7b5e-7a31-8c1d-3f0e2b9a4d10";
+pub const PSEUDONYM: &str = "02761d04480bba09e4e4e4f7076283ca16babdc7e0790b40bf7a44b721a7cad8";
+pub const PAYMENT_ID: &str = "0199cc3a-7b5e-7a31-8c1d-3f0e2b9a4d10";
 
-pub(crate) fn citizen() -> Value {
+pub fn citizen() -> Value {
     json!({"key_id": "k2025-10", "pseudonym": PSEUDONYM, "age_band": "40-59", "sex": "male"})
 }
 
 /// `(kind, schema, payload)` for every entry of [`KINDS`].
-pub(crate) fn examples() -> Vec<(&'static str, u16, Value)> {
+pub fn examples() -> Vec<(&'static str, u16, Value)> {
     vec![
         (
             DOSSIER_SUBMITTED,

@@ -1,7 +1,7 @@
 //! The simulated stations: the pilot at Diamond Island first, then apartment buildings spread over
 //! central wards. Building names other than the pilot's are illustrative.
 
-use domain::WardCode;
+use protocol::WardCode;
 
 pub struct SimStation {
     pub station_id: String,
@@ -61,7 +61,7 @@ mod tests {
         let ids: std::collections::BTreeSet<_> = p.iter().map(|s| &s.station_id).collect();
         assert_eq!(ids.len(), 12);
         for s in &p {
-            domain::StationId::parse(&s.station_id).unwrap();
+            protocol::StationId::parse(&s.station_id).unwrap();
         }
     }
 }

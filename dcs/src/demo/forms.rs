@@ -3,7 +3,7 @@
 //! it into a pseudonym before signing).
 
 use chrono::{DateTime, Datelike, Utc};
-use domain::kinds::StationEvent;
+use protocol::kinds::StationEvent;
 use rand::seq::SliceRandom;
 use rand::Rng;
 use serde_json::{json, Value};
@@ -12,7 +12,7 @@ use super::catalog::random_event;
 
 /// A plausible citizen ID: a birth-registration province, a birth year from 1940 to 2007.
 pub fn citizen_id(rng: &mut impl Rng) -> String {
-    let (province, _, _) = domain::citizen::BIRTH_PROVINCES.choose(rng).expect("provinces");
+    let (province, _, _) = protocol::citizen::BIRTH_PROVINCES.choose(rng).expect("provinces");
     let province = if rng.gen_bool(0.6) { "079" } else { province };
     // Most residents at a kiosk are of working age; about one in four is 60 or older.
     let youngest = 2007.min(Utc::now().year() - 18);
@@ -24,7 +24,7 @@ pub fn citizen_id(rng: &mut impl Rng) -> String {
 
 /// One form of the services other than dossiers, payments and security reports.
 pub fn random_form(rng: &mut impl Rng) -> (&'static str, Value) {
-    use domain::kinds::*;
+    use protocol::kinds::*;
     let citizen = citizen_id(rng);
     match rng.gen_range(0..100) {
         0..=19 if rng.gen_bool(0.2) => {
@@ -86,7 +86,7 @@ pub fn next_event(
         return Some(random_event(rng, station_index, n, at));
     }
     let (kind, mut body) = random_form(rng);
-    domain::citizen::pseudonymise_form(&mut body, key, domain::time::local_day(at)).ok()?;
+    protocol::citizen::pseudonymise_form(&mut body, key, protocol::time::local_day(at)).ok()?;
     StationEvent::parse(kind, 1, &body).ok()
 }
 
@@ -97,15 +97,15 @@ mod tests {
     #[test]
     fn generated_citizen_ids_parse_and_forms_are_valid_once_pseudonymised() {
         let mut rng = rand::thread_rng();
-        let today = domain::time::local_day(Utc::now());
+        let today = protocol::time::local_day(Utc::now());
         for _ in 0..500 {
             let id = citizen_id(&mut rng);
-            let c = domain::CitizenId::parse(&id, today).unwrap_or_else(|e| panic!("{id}: {e}"));
+            let c = protocol::CitizenId::parse(&id, today).unwrap_or_else(|e| panic!("{id}: {e}"));
             assert_eq!(c.pseudonym(&[1; 32], "k1").pseudonym.len(), 64);
             let (kind, mut body) = random_form(&mut rng);
-            domain::citizen::pseudonymise_form(&mut body, Some((&[1; 32], "k1")), today).unwrap();
+            protocol::citizen::pseudonymise_form(&mut body, Some((&[1; 32], "k1")), today).unwrap();
             assert!(body.get("citizen_id").is_none(), "{body}");
-            domain::kinds::StationEvent::parse(kind, 1, &body).unwrap_or_else(|e| panic!("{kind} {body}: {e}"));
+            protocol::kinds::StationEvent::parse(kind, 1, &body).unwrap_or_else(|e| panic!("{kind} {body}: {e}"));
         }
     }
 }

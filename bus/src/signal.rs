@@ -1,5 +1,5 @@
 //! Waiting for Ctrl-C or SIGTERM, the signals that ask a DCS process to drain and stop. Shared
-//! by `station-agent` and `dcs`.
+//! by both binaries, `station-agent` and `dcs`, which both sit on the bus.
 
 /// Resolves on Ctrl-C or SIGTERM.
 pub async fn shutdown() {

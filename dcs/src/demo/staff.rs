@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use crate::AppState;
+use api::AppState;
 
 /// A case a station opened, for staff to work.
 #[derive(Debug, Clone)]

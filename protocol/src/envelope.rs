@@ -146,7 +146,7 @@ impl Envelope {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::GENESIS;
+    use crate::GENESIS;
 
     fn sample(payload: &serde_json::Value) -> Vec<u8> {
         UnsignedEvent {

@@ -3,7 +3,7 @@
 //! `reference_categories.json`; procedures without a known national code are left out.
 
 use chrono::{DateTime, Utc};
-use domain::kinds::{BillType, DossierSubmission, PaymentMade, SecurityReport, Severity, StationEvent};
+use protocol::kinds::{BillType, DossierSubmission, PaymentMade, SecurityReport, Severity, StationEvent};
 use rand::seq::SliceRandom;
 use rand::Rng;
 
@@ -53,7 +53,7 @@ fn weighted<'a, T>(rng: &mut impl Rng, items: &'a [T], weight: impl Fn(&T) -> u3
 
 /// A dossier code of the portal's form: agency, receipt date, sequence of the day.
 fn dossier_code(station_index: usize, at: DateTime<Utc>, n: u64) -> String {
-    let day = domain::time::local_day(at).format("%y%m%d");
+    let day = protocol::time::local_day(at).format("%y%m%d");
     format!("000.{:02}.{:02}.H29-{day}-{:05}", station_index % 100, (station_index / 100) % 100, n % 100_000)
 }
 

@@ -49,7 +49,7 @@ impl DataCorrectionRequest {
 }
 
 /// At least one field, each named once.
-pub(crate) fn check_fields(fields: &[CitizenField]) -> Result<(), FieldError> {
+pub fn check_fields(fields: &[CitizenField]) -> Result<(), FieldError> {
     if fields.is_empty() {
         return Err(FieldError::new("fields", "name at least one field to correct"));
     }

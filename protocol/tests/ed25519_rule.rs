@@ -1,9 +1,9 @@
-//! The one Ed25519 acceptance rule (`domain::protocol::verify`), checked against the public
+//! The one Ed25519 acceptance rule (`protocol::verify`), checked against the public
 //! edge-case vectors (`tests/vectors/ed25519`, see SOURCE.txt and LICENSE there): a signature with
 //! a small-order or non-canonically encoded public key or R is never accepted, and the rule is
 //! the same for every caller because there is only this one function.
 
-use domain::protocol::verify;
+use protocol::verify;
 
 #[derive(serde::Deserialize)]
 struct Vector {

@@ -11,5 +11,5 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    api::cli::run(api::cli::Cli::parse()).await
+    dcs::cli::run(dcs::cli::Cli::parse()).await
 }

@@ -45,7 +45,7 @@ impl HealthInsuranceRequest {
     }
 }
 
-pub(crate) fn check_household(plan: HealthInsurancePlan, size: u8) -> Result<(), FieldError> {
+pub fn check_household(plan: HealthInsurancePlan, size: u8) -> Result<(), FieldError> {
     match plan {
         HealthInsurancePlan::Student if size != 1 => {
             Err(FieldError::new("household_size", "a student card covers one person: must be 1"))

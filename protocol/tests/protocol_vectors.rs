@@ -2,9 +2,9 @@
 //! key, the signature (Ed25519 is deterministic), the chain hash, the chain between vectors, and
 //! that the bytes parse as a valid protocol v1 event.
 
-use domain::kinds::StationEvent;
-use domain::protocol::{chain_hash, sign, verify, Envelope, GENESIS};
 use ed25519_dalek::SigningKey;
+use protocol::kinds::StationEvent;
+use protocol::{chain_hash, sign, verify, Envelope, GENESIS};
 
 struct Vector {
     name: String,

@@ -8,9 +8,9 @@ use clap::{Parser, Subcommand};
 use store::Store;
 use tokio_util::sync::CancellationToken;
 
-use station_agent::signal::shutdown as shutdown_signal;
+use bus::signal::shutdown as shutdown_signal;
 
-use crate::hub::{Hub, HubOptions};
+use api::hub::{Hub, HubOptions};
 
 #[derive(Parser)]
 #[command(name = "dcs", version, about = "DCS: the platform behind Ho Chi Minh City's Digital Citizen Stations")]
@@ -130,7 +130,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Replay { database_url } => {
             let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
             let store = Store::connect(&url).await.context("cannot open the database")?;
-            let state = crate::AppState::new(store, None);
+            let state = api::AppState::new(store, None);
             let t = std::time::Instant::now();
             let position = state.dashboard.rebuild().await?;
             let secs = t.elapsed().as_secs_f64();
@@ -148,9 +148,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
             let store = Store::connect(&database_url).await.context("cannot open the database")?;
-            let state = crate::AppState::new(store, None);
-            let req = crate::routes::PlanRequest { station_id: station, ward_code: ward, building };
-            let planned = crate::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let state = api::AppState::new(store, None);
+            let req = api::routes::PlanRequest { station_id: station, ward_code: ward, building };
+            let planned = api::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);
             println!("enrollment code: {}", planned.enrollment_code);
             Ok(())

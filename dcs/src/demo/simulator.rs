@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{Timelike, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
-use domain::kinds::StationEvent;
+use protocol::kinds::StationEvent;
 use rand::Rng;
 use station_agent::Agent;
 use tokio::sync::mpsc;

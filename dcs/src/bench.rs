@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use chrono::Utc;
 use domain::aggregates::{route, AnyAggregate};
-use domain::protocol::{chain_hash, sign, UnsignedEvent, GENESIS};
 use ed25519_dalek::SigningKey;
 use indicatif::{ProgressBar, ProgressStyle};
+use protocol::{chain_hash, sign, UnsignedEvent, GENESIS};
 use serde_json::json;
 use sqlx::{Connection, PgConnection};
 use store::{AppendBatch, CopyEncoder, NewEvent, Store};
@@ -71,7 +71,7 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
         }
         .to_bytes();
         chains[s] = (seq, chain_hash(&bytes));
-        let env = domain::protocol::Envelope::parse(&bytes).expect("generated events parse");
+        let env = protocol::Envelope::parse(&bytes).expect("generated events parse");
         let routed = route(event, &env);
         let mut agg = AnyAggregate::new(routed.aggregate_type).expect("known type");
         let Ok(events) = agg.execute(routed.command).await else { continue };

@@ -1,0 +1,7 @@
+//! The `dcs` command line and what only it wires: the hub in production (`serve`), the whole
+//! product on one machine with simulated stations that are real station agents (`demo`), the
+//! rebuild of read models (`replay`), the rollout plan (`station plan`) and the benchmarks.
+
+pub mod bench;
+pub mod cli;
+pub mod demo;

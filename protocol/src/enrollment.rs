@@ -1,0 +1,44 @@
+//! Enrollment on the wire: what a station sends to `POST /api/v1/stations/{id}/enrollment` to
+//! register its key with the one-time code from the rollout plan, and what the hub answers.
+
+use serde::{Deserialize, Serialize};
+
+/// What the station sends to `POST /api/v1/stations/{id}/enrollment`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollmentRequest {
+    pub ward_code: String,
+    pub building: String,
+    /// 64 hex digits.
+    pub public_key: String,
+    pub enrollment_code: String,
+}
+
+/// The hub's answer to an enrollment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrollmentAnswer {
+    pub station_id: String,
+    pub status: String,
+    /// The key the station uses for citizen pseudonyms.
+    pub pseudonym: PseudonymKey,
+}
+
+/// The city-wide key of citizen pseudonyms, received from the hub at enrollment: the station turns
+/// a citizen ID into `HMAC-SHA256(key, id)` so that the ID never leaves the building in clear.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PseudonymKey {
+    pub key_id: String,
+    /// Hex.
+    pub key: String,
+}
+
+impl std::fmt::Debug for PseudonymKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PseudonymKey({}, …)", self.key_id)
+    }
+}
+
+impl PseudonymKey {
+    pub fn bytes(&self) -> Vec<u8> {
+        hex::decode(&self.key).unwrap_or_default()
+    }
+}
