@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use chrono::Utc;
-use domain::aggregates::{route, AnyAggregate};
+use domain::aggregates::{route, AnyAggregate, Origin};
 use ed25519_dalek::SigningKey;
 use indicatif::{ProgressBar, ProgressStyle};
 use protocol::{chain_hash, sign, UnsignedEvent, GENESIS};
@@ -72,7 +72,7 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
         .to_bytes();
         chains[s] = (seq, chain_hash(&bytes));
         let env = protocol::Envelope::parse(&bytes).expect("generated events parse");
-        let routed = route(event, &env);
+        let routed = route(event, &Origin::of(&env));
         let mut agg = AnyAggregate::new(routed.aggregate_type).expect("known type");
         let Ok(events) = agg.execute(routed.command).await else { continue };
         let Some(e) = events.into_iter().next() else { continue };

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use bus::Delivery;
 use chrono::Utc;
-use domain::aggregates::route;
+use domain::aggregates::{route, Origin};
 use protocol::kinds::StationEvent;
 use protocol::signing::parse_signature_hex;
 use protocol::{chain_hash, subjects, verify, ChainHash, Envelope, Receipt, ReceiptStatus};
@@ -136,7 +136,7 @@ impl Ingest {
             .filter_map(|c| c.as_ref().ok())
             .filter_map(|a| {
                 let ev = StationEvent::parse(&a.env.kind, a.env.schema, &a.env.payload).ok()?;
-                let r = route(ev, &a.env);
+                let r = route(ev, &Origin::of(&a.env));
                 Some((r.aggregate_type, r.aggregate_id))
             })
             .collect();
@@ -258,7 +258,7 @@ impl Ingest {
                     continue;
                 }
             };
-            let routed = route(event, &env);
+            let routed = route(event, &Origin::of(&env));
             let cached = self.cache.get_mut(routed.aggregate_type, &routed.aggregate_id).expect("loaded in step 2");
             match cached.state.execute(routed.command).await {
                 Err(e) => {

@@ -58,8 +58,8 @@ impl Projection for Model {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, 'filed', $8, $9, $10, $11, $12)",
                     vec![
                         id.clone().into(),
-                        ward.into(),
-                        station.into(),
+                        ward.to_string().into(),
+                        station.to_string().into(),
                         category.into(),
                         name(&severity).into(),
                         location.into(),

@@ -117,7 +117,7 @@ impl Agent {
 
     /// Counts a lookup as usage (a `lookup.performed` event without what was looked up).
     pub async fn count_lookup(&self, topic: protocol::kinds::LookupTopic) {
-        let event = StationEvent::LookupPerformed(protocol::kinds::Lookup { topic });
+        let event: StationEvent = protocol::kinds::Lookup { topic }.into();
         if let Err(e) = self.record(&event).await {
             tracing::warn!(error = %e, "lookup not counted");
         }
@@ -146,7 +146,7 @@ impl Agent {
         let outbox_depth = self.outbox.status().await?.pending.max(0) as u64;
         let clock_skew_ms = self.skew_ms.lock().expect("skew lock").take().unwrap_or(0);
         let beat = Heartbeat { agent_version: env!("CARGO_PKG_VERSION").into(), outbox_depth, clock_skew_ms };
-        self.record(&StationEvent::StationHeartbeat(beat)).await
+        self.record(&beat.into()).await
     }
 
     /// The sequence number of the last recorded event.

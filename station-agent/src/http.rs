@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use bytes::Bytes;
-use protocol::kinds::{self, StationEvent};
+use protocol::kinds::{self, Kind, StationEvent};
 use serde_json::json;
 
 use crate::{Agent, AgentError};
@@ -19,9 +19,9 @@ pub fn router(agent: Arc<Agent>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/api/v1/status", get(status))
-        .route("/api/v1/dossiers", post(|s, b| record(s, kinds::DOSSIER_SUBMITTED, b)))
-        .route("/api/v1/payments", post(|s, b| record(s, kinds::PAYMENT_MADE, b)))
-        .route("/api/v1/security-reports", post(|s, b| record(s, kinds::SECURITY_REPORT_FILED, b)))
+        .route("/api/v1/dossiers", post(|s, b| record(s, kinds::DossierSubmission::NAME, b)))
+        .route("/api/v1/payments", post(|s, b| record(s, kinds::PaymentMade::NAME, b)))
+        .route("/api/v1/security-reports", post(|s, b| record(s, kinds::SecurityReport::NAME, b)))
         .route("/api/v1/dossiers/{code}", get(dossier_progress))
         .route("/api/v1/events/{kind}", post(record_kind))
         .with_state(agent)
@@ -62,12 +62,9 @@ async fn record_kind(
     Path(kind): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let Some((kind, _)) = kinds::KINDS.iter().find(|(k, _)| *k == kind) else {
-        let known: Vec<&str> = kinds::KINDS.iter().map(|(k, _)| *k).collect();
-        return Err(ApiError(
-            StatusCode::NOT_FOUND,
-            json!({"error": format!("no kind `{kind}`; known: {}", known.join(", "))}),
-        ));
+    let Some(kind) = StationEvent::kind_names().into_iter().find(|k| *k == kind) else {
+        let known = StationEvent::kind_names().join(", ");
+        return Err(ApiError(StatusCode::NOT_FOUND, json!({"error": format!("no kind `{kind}`; known: {known}")})));
     };
     record(State(agent), kind, body).await
 }
@@ -75,8 +72,8 @@ async fn record_kind(
 /// The schema a station writes for a kind: the newest, except that a dossier without a citizen
 /// is still written as schema 1.
 fn schema_for(kind: &str, body: &serde_json::Value) -> u16 {
-    let newest = kinds::KINDS.iter().find(|(k, _)| *k == kind).and_then(|(_, v)| v.iter().max().copied()).unwrap_or(1);
-    if kind == kinds::DOSSIER_SUBMITTED && body.get("citizen").is_none() {
+    let newest = StationEvent::newest_schema(kind).unwrap_or(1);
+    if kind == kinds::DossierSubmission::NAME && body.get("citizen").is_none() {
         1
     } else {
         newest

@@ -64,7 +64,7 @@ pub fn random_event(rng: &mut impl Rng, station_index: usize, n: u64, at: DateTi
         0..=49 => {
             let (bill_type, payees, (lo, hi), _) = weighted(rng, BILLS, |b| b.3);
             let amount = rng.gen_range(*lo..=*hi) / 1000 * 1000;
-            StationEvent::PaymentMade(PaymentMade {
+            StationEvent::from(PaymentMade {
                 bill_type: *bill_type,
                 provider: payees.choose(rng).expect("payees").to_string(),
                 bill_reference: format!("PE{:011}", rng.gen_range(0..100_000_000_000u64)),
@@ -73,7 +73,7 @@ pub fn random_event(rng: &mut impl Rng, station_index: usize, n: u64, at: DateTi
         }
         50..=84 => {
             let (code, fee) = PROCEDURES.choose(rng).expect("procedures");
-            StationEvent::DossierSubmitted(DossierSubmission {
+            StationEvent::from(DossierSubmission {
                 dossier_code: dossier_code(station_index, at, n),
                 procedure_code: code.to_string(),
                 fee_vnd: *fee,
@@ -86,7 +86,7 @@ pub fn random_event(rng: &mut impl Rng, station_index: usize, n: u64, at: DateTi
                 &[(Severity::Low, 45), (Severity::Medium, 35), (Severity::High, 15), (Severity::Critical, 5)],
                 |s| s.1,
             );
-            StationEvent::SecurityReportFiled(SecurityReport {
+            StationEvent::from(SecurityReport {
                 category: category.to_string(),
                 severity: severity.0,
                 location: PLACES.choose(rng).expect("places").to_string(),

@@ -28,17 +28,17 @@ pub fn random_form(rng: &mut impl Rng) -> (&'static str, Value) {
     let citizen = citizen_id(rng);
     match rng.gen_range(0..100) {
         0..=19 if rng.gen_bool(0.2) => {
-            (HEALTH_INSURANCE_REQUESTED, json!({"plan": "student", "household_size": 1, "citizen_id": citizen}))
+            (HealthInsuranceRequest::NAME, json!({"plan": "student", "household_size": 1, "citizen_id": citizen}))
         }
         0..=19 => (
-            HEALTH_INSURANCE_REQUESTED,
+            HealthInsuranceRequest::NAME,
             json!({"plan": "household", "household_size": rng.gen_range(1..=6), "citizen_id": citizen}),
         ),
         20..=39 => {
             let specialty = ["general_practice", "internal_medicine", "pediatrics", "cardiology", "dermatology"]
                 .choose(rng)
                 .expect("specialties");
-            (MEDICAL_EXAM_BOOKED, json!({"specialty": specialty, "citizen_id": citizen}))
+            (MedicalExamBooking::NAME, json!({"specialty": specialty, "citizen_id": citizen}))
         }
         40..=54 => {
             let (service, partner) = [
@@ -50,7 +50,7 @@ pub fn random_form(rng: &mut impl Rng) -> (&'static str, Value) {
             ]
             .choose(rng)
             .expect("services");
-            (FINANCIAL_SERVICE_REQUESTED, json!({"service": service, "partner": partner, "citizen_id": citizen}))
+            (FinancialServiceRequest::NAME, json!({"service": service, "partner": partner, "citizen_id": citizen}))
         }
         55..=74 => {
             let (topic, text) = [
@@ -61,14 +61,14 @@ pub fn random_form(rng: &mut impl Rng) -> (&'static str, Value) {
             ]
             .choose(rng)
             .expect("topics");
-            (FEEDBACK_SUBMITTED, json!({"topic": topic, "text": text}))
+            (FeedbackSubmission::NAME, json!({"topic": topic, "text": text}))
         }
         75..=89 => {
             let field =
                 ["full_name", "date_of_birth", "place_of_origin", "permanent_address"].choose(rng).expect("fields");
-            (DATA_CORRECTION_REQUESTED, json!({"fields": [field], "citizen_id": citizen}))
+            (DataCorrectionRequest::NAME, json!({"fields": [field], "citizen_id": citizen}))
         }
-        _ => (LOOKUP_PERFORMED, json!({"topic": "information"})),
+        _ => (Lookup::NAME, json!({"topic": "information"})),
     }
 }
 

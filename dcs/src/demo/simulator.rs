@@ -6,32 +6,31 @@ use std::time::Duration;
 
 use chrono::{Timelike, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
+use domain::aggregates::{route, staff_commands, AnyCommand, Origin};
 use protocol::kinds::StationEvent;
+use protocol::{StationId, WardCode};
 use rand::Rng;
 use station_agent::Agent;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 use super::catalog::activity;
 use super::forms;
 use super::staff::Case;
 
-/// The case a station event opens, by kind, for the staff side to work.
-fn case_of(event: &StationEvent, event_id: String) -> Option<Case> {
-    let aggregate_type = match event {
-        StationEvent::DossierSubmitted(d) => {
-            return Some(Case { aggregate_type: "dossier", id: d.dossier_code.clone() })
-        }
-        StationEvent::PaymentMade(_) => "payment",
-        StationEvent::SecurityReportFiled(_) => "security_report",
-        StationEvent::HealthInsuranceRequested(_) => "health_insurance",
-        StationEvent::MedicalExamBooked(_) => "medical_exam",
-        StationEvent::FinancialServiceRequested(_) => "financial_service",
-        StationEvent::FeedbackSubmitted(_) => "feedback",
-        StationEvent::DataCorrectionRequested(_) => "data_correction",
-        _ => return None,
+/// The case a station event opens or moves, for the staff side to work: the aggregate the hub
+/// routes it to, when staff have commands on it (a station's own lifecycle is not a case).
+fn case_of(agent: &Agent, event: &StationEvent, event_id: Uuid) -> Option<Case> {
+    let origin = Origin {
+        event_id,
+        station: StationId::parse(&agent.config.station_id).ok()?,
+        ward: WardCode::parse(&agent.config.ward_code).ok()?,
+        at: Utc::now(),
     };
-    Some(Case { aggregate_type, id: event_id })
+    let routed = route(event.clone(), &origin);
+    let worked = !matches!(routed.command, AnyCommand::Station(_)) && !staff_commands(routed.aggregate_type).is_empty();
+    worked.then_some(Case { aggregate_type: routed.aggregate_type, id: routed.aggregate_id })
 }
 
 fn next_event(agent: &Agent, station_index: usize, n: u64) -> Option<StationEvent> {
@@ -63,7 +62,7 @@ pub async fn drive(
         let Some(event) = next_event(&agent, station_index, n) else { continue };
         match agent.record(&event).await {
             Ok(r) => {
-                if let Some(case) = case_of(&event, r.event_id.to_string()) {
+                if let Some(case) = case_of(&agent, &event, r.event_id) {
                     let _ = cases.send(case);
                 }
             }

@@ -1,9 +1,12 @@
 //! The Lookup aggregate: one lookup made at a station, counted by topic for usage statistics.
 //! What was looked up is never recorded. The aggregate id is the station event's id.
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::LookupKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
@@ -12,12 +15,12 @@ use protocol::kinds::LookupTopic;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LookupCommand {
     /// From a station (`lookup.performed`).
-    RecordLookup { topic: LookupTopic, station: String, ward: String, at: DateTime<Utc> },
+    RecordLookup { topic: LookupTopic, station: StationId, ward: WardCode, at: DateTime<Utc> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LookupEvent {
-    LookupPerformed { topic: LookupTopic, station: String, ward: String, at: DateTime<Utc> },
+    LookupPerformed { topic: LookupTopic, station: StationId, ward: WardCode, at: DateTime<Utc> },
 }
 
 impl DomainEvent for LookupEvent {
@@ -67,13 +70,13 @@ mod tests {
     use cqrs_es::test::TestFramework;
 
     use super::*;
-    use crate::aggregates::testing::{STATION, WARD};
+    use crate::aggregates::testing::{station, ward};
 
     fn record() -> LookupCommand {
         LookupCommand::RecordLookup {
             topic: LookupTopic::DossierProgress,
-            station: STATION.into(),
-            ward: WARD.into(),
+            station: station(),
+            ward: ward(),
             at: "2025-10-10T03:00:00Z".parse().unwrap(),
         }
     }
@@ -93,5 +96,15 @@ mod tests {
             .given(vec![performed()])
             .when(record())
             .then_expect_error_message("this lookup was already recorded");
+    }
+}
+
+/// Where a lookup goes: one aggregate per lookup, named by its event.
+pub(crate) fn route(kind: LookupKinds, o: &Origin) -> (String, LookupCommand) {
+    match kind {
+        LookupKinds::Performed(l) => (
+            o.event_id.to_string(),
+            LookupCommand::RecordLookup { topic: l.topic, station: o.station.clone(), ward: o.ward.clone(), at: o.at },
+        ),
     }
 }

@@ -34,7 +34,7 @@ pub use health_insurance::{
 pub use lookup::{Lookup, LookupCommand, LookupEvent};
 pub use medical_exam::{MedicalExamCommand, MedicalExamEvent, MedicalExamStatus, MedicalExamination};
 pub use payment::{Payment, PaymentCommand, PaymentEvent, PaymentStatus};
-pub use route::{route, Routed};
+pub use route::{route, Origin, Routed};
 pub use security_report::{sla, ReportStatus, SecurityReport, SecurityReportCommand, SecurityReportEvent};
 pub use staff::{staff_command, staff_commands};
 pub use station::{Station, StationCommand, StationLifecycleEvent, StationStatus};

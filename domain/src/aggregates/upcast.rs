@@ -60,6 +60,7 @@ mod tests {
 
     use super::super::{sla, AnyAggregate, LoadError, ReportStatus};
     use super::*;
+    use crate::aggregates::testing::{station, ward};
 
     /// Exactly as the first version of the code stored a filed report.
     fn stored_v1() -> Value {
@@ -160,8 +161,8 @@ mod tests {
                 severity: Severity::Low,
                 location: "Tháp A".into(),
                 description: "Ồn".into(),
-                station: "st-27097-diamond-island".into(),
-                ward: "27097".into(),
+                station: station(),
+                ward: ward(),
                 at: "2025-10-10T15:30:00Z".parse().unwrap(),
             },
         );

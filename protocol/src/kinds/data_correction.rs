@@ -3,8 +3,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::examples::citizen;
+use super::{example, Kind};
 use crate::citizen::CitizenRef;
 use crate::FieldError;
+use serde_json::json;
+
+kinds! {
+    /// The kinds of a citizen-data correction.
+    pub enum DataCorrectionKinds {
+        Requested(DataCorrectionRequest),
+    }
+}
 
 /// `data_correction.requested` (the channel is the station itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,8 +51,14 @@ pub enum CorrectionChannel {
     Vneid,
 }
 
-impl DataCorrectionRequest {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for DataCorrectionRequest {
+    const NAME: &'static str = "data_correction.requested";
+
+    fn example() -> Self {
+        example(json!({"fields":["full_name","place_of_origin"],"citizen":citizen()}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         check_fields(&self.fields)?;
         self.citizen.validate().map_err(|e| e.under("citizen"))
     }

@@ -3,9 +3,21 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::examples::citizen;
+use super::{example, Kind};
 use crate::check::text;
 use crate::citizen::CitizenRef;
 use crate::{FieldError, Vnd};
+use serde_json::json;
+
+kinds! {
+    /// The kinds a dossier is filed and followed with.
+    pub enum DossierKinds {
+        Submitted(DossierSubmission),
+        SubmittedV2(DossierSubmissionV2),
+        DocumentsProvided(DocumentsProvision),
+    }
+}
 
 /// `dossier.submitted` schema 1: an administrative-procedure dossier filed to the public service
 /// portal from a station.
@@ -41,8 +53,14 @@ pub struct DocumentsProvision {
     pub note: Option<String>,
 }
 
-impl DossierSubmission {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for DossierSubmission {
+    const NAME: &'static str = "dossier.submitted";
+
+    fn example() -> Self {
+        example(json!({"dossier_code":"000.00.25.H29-251010-0001","procedure_code":"1.001193","fee_vnd":0}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         check_dossier_code(&self.dossier_code)?;
         check_procedure_code(&self.procedure_code)?;
         Vnd::fee("fee_vnd", self.fee_vnd)?;
@@ -50,8 +68,16 @@ impl DossierSubmission {
     }
 }
 
-impl DossierSubmissionV2 {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for DossierSubmissionV2 {
+    const NAME: &'static str = "dossier.submitted";
+    const SCHEMA: u16 = 2;
+
+    fn example() -> Self {
+        example(json!({"dossier_code":"000.00.25.H29-251010-0002","procedure_code":"1.004222","fee_vnd":20000,
+            "citizen":citizen()}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         check_dossier_code(&self.dossier_code)?;
         check_procedure_code(&self.procedure_code)?;
         Vnd::fee("fee_vnd", self.fee_vnd)?;
@@ -59,8 +85,14 @@ impl DossierSubmissionV2 {
     }
 }
 
-impl DocumentsProvision {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for DocumentsProvision {
+    const NAME: &'static str = "dossier.documents_provided";
+
+    fn example() -> Self {
+        example(json!({"dossier_code":"000.00.25.H29-251010-0001","note":"Bản sao giấy chứng sinh"}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         check_dossier_code(&self.dossier_code)?;
         match &self.note {
             Some(note) => text("note", note, 500),

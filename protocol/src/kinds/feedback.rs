@@ -2,9 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{example, Kind};
 use crate::check::text;
 use crate::citizen::CitizenRef;
 use crate::FieldError;
+use serde_json::json;
+
+kinds! {
+    /// The kinds of feedback.
+    pub enum FeedbackKinds {
+        Submitted(FeedbackSubmission),
+    }
+}
 
 /// `feedback.submitted`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,8 +48,14 @@ impl FeedbackTopic {
     }
 }
 
-impl FeedbackSubmission {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for FeedbackSubmission {
+    const NAME: &'static str = "feedback.submitted";
+
+    fn example() -> Self {
+        example(json!({"topic":"living_environment","text":"Đèn hành lang tầng 5 hỏng"}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         text("text", &self.text, 2000)?;
         match &self.citizen {
             Some(c) => c.validate().map_err(|e| e.under("citizen")),

@@ -3,9 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::examples::citizen;
+use super::{example, Kind};
 use crate::check::text;
 use crate::citizen::CitizenRef;
 use crate::FieldError;
+use serde_json::json;
+
+kinds! {
+    /// The kinds of a bank, loan or SIM service request.
+    pub enum FinancialServiceKinds {
+        Requested(FinancialServiceRequest),
+    }
+}
 
 /// `financial_service.requested`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,8 +47,14 @@ impl FinancialServiceKind {
     }
 }
 
-impl FinancialServiceRequest {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for FinancialServiceRequest {
+    const NAME: &'static str = "financial_service.requested";
+
+    fn example() -> Self {
+        example(json!({"service":"bank_account","partner":"Agribank","citizen":citizen()}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         text("partner", &self.partner, 100)?;
         self.citizen.validate().map_err(|e| e.under("citizen"))
     }

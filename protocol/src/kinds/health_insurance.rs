@@ -2,8 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::examples::citizen;
+use super::{example, Kind};
 use crate::citizen::CitizenRef;
 use crate::FieldError;
+use serde_json::json;
+
+kinds! {
+    /// The kinds of a health-insurance registration.
+    pub enum HealthInsuranceKinds {
+        Requested(HealthInsuranceRequest),
+    }
+}
 
 /// `health_insurance.requested`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,8 +48,14 @@ impl HealthInsurancePlan {
 /// The largest household a station registers in one request.
 pub const MAX_HOUSEHOLD: u8 = 20;
 
-impl HealthInsuranceRequest {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for HealthInsuranceRequest {
+    const NAME: &'static str = "health_insurance.requested";
+
+    fn example() -> Self {
+        example(json!({"plan":"household","household_size":4,"citizen":citizen()}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         check_household(self.plan, self.household_size)?;
         self.citizen.validate().map_err(|e| e.under("citizen"))
     }

@@ -2,7 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{example, Kind};
 use crate::FieldError;
+use serde_json::json;
+
+kinds! {
+    /// The kinds a station sends about itself.
+    pub enum StationKinds {
+        Heartbeat(Heartbeat),
+    }
+}
 
 /// `station.heartbeat`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,8 +25,14 @@ pub struct Heartbeat {
     pub clock_skew_ms: i64,
 }
 
-impl Heartbeat {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for Heartbeat {
+    const NAME: &'static str = "station.heartbeat";
+
+    fn example() -> Self {
+        example(json!({"agent_version":"0.1.0","outbox_depth":3,"clock_skew_ms":-120}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         let ok = (1..=32).contains(&self.agent_version.len())
             && self.agent_version.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
         if !ok {

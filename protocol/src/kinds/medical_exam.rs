@@ -2,9 +2,19 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::examples::citizen;
+use super::{example, Kind};
 use crate::check::text;
 use crate::citizen::CitizenRef;
 use crate::FieldError;
+use serde_json::json;
+
+kinds! {
+    /// The kinds of a remote medical examination.
+    pub enum MedicalExamKinds {
+        Booked(MedicalExamBooking),
+    }
+}
 
 /// `medical_exam.booked`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,8 +63,14 @@ impl Specialty {
     }
 }
 
-impl MedicalExamBooking {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for MedicalExamBooking {
+    const NAME: &'static str = "medical_exam.booked";
+
+    fn example() -> Self {
+        example(json!({"specialty":"pediatrics","doctor":"BS. Nguyễn Thị C","citizen":citizen()}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         if let Some(doctor) = &self.doctor {
             text("doctor", doctor, 100)?;
         }

@@ -3,8 +3,21 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::examples::PAYMENT_ID;
+use super::{example, Kind};
 use crate::check::{event_id, text};
 use crate::{FieldError, Vnd};
+use serde_json::json;
+
+kinds! {
+    /// The kinds of a payment: in one step, or initiated then settled.
+    pub enum PaymentKinds {
+        Made(PaymentMade),
+        Initiated(PaymentInitiation),
+        Succeeded(PaymentSuccess),
+        Failed(PaymentFailure),
+    }
+}
 
 /// `payment.made`: a bill or fee paid at a station, initiated and confirmed in one step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,27 +96,52 @@ fn check_bill(provider: &str, bill_reference: &str, amount_vnd: i64) -> Result<(
     Ok(())
 }
 
-impl PaymentMade {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for PaymentMade {
+    const NAME: &'static str = "payment.made";
+
+    fn example() -> Self {
+        example(json!({"bill_type":"electricity","provider":"EVNHCMC","bill_reference":"PE04000123456",
+            "amount_vnd":452000}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         check_bill(&self.provider, &self.bill_reference, self.amount_vnd)
     }
 }
 
-impl PaymentInitiation {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for PaymentInitiation {
+    const NAME: &'static str = "payment.initiated";
+
+    fn example() -> Self {
+        example(json!({"bill_type":"water","provider":"SAWACO","bill_reference":"KH0123456","amount_vnd":186000}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         check_bill(&self.provider, &self.bill_reference, self.amount_vnd)
     }
 }
 
-impl PaymentSuccess {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for PaymentSuccess {
+    const NAME: &'static str = "payment.succeeded";
+
+    fn example() -> Self {
+        example(json!({"payment_id":PAYMENT_ID,"transaction_ref":"VNPAY-14503321"}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         event_id("payment_id", &self.payment_id)?;
         text("transaction_ref", &self.transaction_ref, 64)
     }
 }
 
-impl PaymentFailure {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for PaymentFailure {
+    const NAME: &'static str = "payment.failed";
+
+    fn example() -> Self {
+        example(json!({"payment_id":PAYMENT_ID,"reason":"Thẻ không đủ số dư"}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         event_id("payment_id", &self.payment_id)?;
         text("reason", &self.reason, 200)
     }

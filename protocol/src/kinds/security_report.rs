@@ -2,8 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{example, Kind};
 use crate::check::text;
 use crate::FieldError;
+use serde_json::json;
+
+kinds! {
+    /// The kinds of a security report.
+    pub enum SecurityReportKinds {
+        Filed(SecurityReport),
+    }
+}
 
 /// `security_report.filed`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,8 +60,15 @@ pub fn category_name(key: &str) -> Option<&'static str> {
     REPORT_CATEGORIES.iter().find(|(k, _)| *k == key).map(|(_, name)| *name)
 }
 
-impl SecurityReport {
-    pub fn validate(&self) -> Result<(), FieldError> {
+impl Kind for SecurityReport {
+    const NAME: &'static str = "security_report.filed";
+
+    fn example() -> Self {
+        example(json!({"category":"noise","severity":"low","location":"Tháp A, tầng 12",
+            "description":"Karaoke sau 22 giờ"}))
+    }
+
+    fn validate(&self) -> Result<(), FieldError> {
         if !REPORT_CATEGORIES.iter().any(|(k, _)| *k == self.category) {
             let keys: Vec<&str> = REPORT_CATEGORIES.iter().map(|(k, _)| *k).collect();
             return Err(FieldError::new(

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::examples::{citizen, examples, PAYMENT_ID};
+use super::examples::{citizen, PAYMENT_ID};
 use super::*;
 use crate::Vnd;
 
@@ -10,23 +10,40 @@ use crate::Vnd;
 fn a_valid_payment_parses() {
     let p =
         json!({"bill_type":"electricity","provider":"EVNHCMC","bill_reference":"PE04000123456","amount_vnd":452000});
-    let e = StationEvent::parse(PAYMENT_MADE, 1, &p).unwrap();
-    assert_eq!(e.kind(), PAYMENT_MADE);
+    let e = StationEvent::parse(PaymentMade::NAME, 1, &p).unwrap();
+    assert_eq!(e.kind(), PaymentMade::NAME);
     assert_eq!(e.payload(), p);
 }
 
 #[test]
 fn every_kind_and_schema_has_an_example_that_parses_and_reads_back() {
-    let examples = examples();
-    for (kind, versions) in KINDS {
-        for v in *versions {
-            assert!(examples.iter().any(|(k, s, _)| k == kind && s == v), "no example of {kind} schema {v}");
-        }
+    let examples = StationEvent::examples();
+    for (kind, schema) in StationEvent::kinds() {
+        assert!(
+            examples.iter().any(|e| (e.kind(), e.schema()) == (kind, schema)),
+            "no example of {kind} schema {schema}"
+        );
     }
-    for (kind, schema, payload) in examples {
+    for example in examples {
+        let (kind, schema, payload) = (example.kind(), example.schema(), example.payload());
         let e = StationEvent::parse(kind, schema, &payload).unwrap_or_else(|e| panic!("{kind}/{schema}: {e}"));
-        assert_eq!((e.kind(), e.schema()), (kind, schema));
-        assert_eq!(e.payload(), payload, "{kind}/{schema} reads back as written");
+        assert_eq!(e, example, "{kind}/{schema} reads back as written");
+        assert_eq!(e.payload(), payload, "{kind}/{schema} writes back as read");
+    }
+}
+
+#[test]
+fn kinds_are_named_service_dot_past_tense_and_declared_once_per_schema() {
+    let kinds: Vec<_> = StationEvent::kinds().collect();
+    for (i, (kind, schema)) in kinds.iter().enumerate() {
+        let (service, what) = kind.split_once('.').unwrap_or_else(|| panic!("{kind} has no service"));
+        assert!(
+            !service.is_empty()
+                && !what.is_empty()
+                && kind.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.'),
+            "{kind}"
+        );
+        assert!(!kinds[..i].contains(&(kind, *schema)), "{kind} schema {schema} is declared twice");
     }
 }
 
@@ -34,134 +51,134 @@ fn every_kind_and_schema_has_an_example_that_parses_and_reads_back() {
 fn payload_errors_name_the_field() {
     let cases = [
         (
-            PAYMENT_MADE,
+            PaymentMade::NAME,
             1,
             json!({"bill_type":"electricity","provider":"EVN","bill_reference":"x","amount_vnd":0}),
             "payload.amount_vnd",
         ),
         (
-            PAYMENT_MADE,
+            PaymentMade::NAME,
             1,
             json!({"bill_type":"gold","provider":"EVN","bill_reference":"x","amount_vnd":5}),
             "payload.bill_type",
         ),
         (
-            PAYMENT_MADE,
+            PaymentMade::NAME,
             1,
             json!({"bill_type":"water","provider":"EVN","bill_reference":"x","amount_vnd":"5"}),
             "payload.amount_vnd",
         ),
-        (PAYMENT_MADE, 1, json!({"bill_type":"water","provider":"EVN","amount_vnd":5}), "payload.bill_reference"),
+        (PaymentMade::NAME, 1, json!({"bill_type":"water","provider":"EVN","amount_vnd":5}), "payload.bill_reference"),
         (
-            DOSSIER_SUBMITTED,
+            DossierSubmission::NAME,
             1,
             json!({"dossier_code":"nope","procedure_code":"1.001193","fee_vnd":0}),
             "payload.dossier_code",
         ),
         (
-            DOSSIER_SUBMITTED,
+            DossierSubmission::NAME,
             1,
             json!({"dossier_code":"000.00.25.H29-251010-0001","procedure_code":"9.1","fee_vnd":0}),
             "payload.procedure_code",
         ),
         (
-            SECURITY_REPORT_FILED,
+            SecurityReport::NAME,
             1,
             json!({"category":"aliens","severity":"low","location":"A","description":"d"}),
             "payload.category",
         ),
         (
-            SECURITY_REPORT_FILED,
+            SecurityReport::NAME,
             1,
             json!({"category":"noise","severity":"low","location":"  ","description":"d"}),
             "payload.location",
         ),
         (
-            DOSSIER_SUBMITTED,
+            DossierSubmission::NAME,
             1,
             json!({"dossier_code":"000.00.25.H29-251010-0001","procedure_code":"1.001193","fee_vnd":0,
                 "citizen":citizen()}),
             "payload.citizen",
         ),
         (
-            DOSSIER_SUBMITTED,
+            DossierSubmission::NAME,
             2,
             json!({"dossier_code":"000.00.25.H29-251010-0001","procedure_code":"1.001193","fee_vnd":0}),
             "payload.citizen",
         ),
-        (DOSSIER_DOCUMENTS_PROVIDED, 1, json!({"dossier_code":"000.00.25.H29-251010-0001","note":""}), "payload.note"),
+        (DocumentsProvision::NAME, 1, json!({"dossier_code":"000.00.25.H29-251010-0001","note":""}), "payload.note"),
         (
-            PAYMENT_INITIATED,
+            PaymentInitiation::NAME,
             1,
             json!({"bill_type":"water","provider":"SAWACO","bill_reference":"K","amount_vnd":-5}),
             "payload.amount_vnd",
         ),
         (
-            PAYMENT_INITIATED,
+            PaymentInitiation::NAME,
             1,
             json!({"bill_type":"water","provider":"SAWACO","bill_reference":"K","amount_vnd":Vnd::MAX + 1}),
             "payload.amount_vnd",
         ),
-        (PAYMENT_SUCCEEDED, 1, json!({"payment_id":"42","transaction_ref":"T"}), "payload.payment_id"),
+        (PaymentSuccess::NAME, 1, json!({"payment_id":"42","transaction_ref":"T"}), "payload.payment_id"),
         (
-            PAYMENT_SUCCEEDED,
+            PaymentSuccess::NAME,
             1,
             json!({"payment_id":PAYMENT_ID.to_uppercase(),"transaction_ref":"T"}),
             "payload.payment_id",
         ),
-        (PAYMENT_FAILED, 1, json!({"payment_id":PAYMENT_ID}), "payload.reason"),
+        (PaymentFailure::NAME, 1, json!({"payment_id":PAYMENT_ID}), "payload.reason"),
         (
-            HEALTH_INSURANCE_REQUESTED,
+            HealthInsuranceRequest::NAME,
             1,
             json!({"plan":"household","household_size":0,"citizen":citizen()}),
             "payload.household_size",
         ),
         (
-            HEALTH_INSURANCE_REQUESTED,
+            HealthInsuranceRequest::NAME,
             1,
             json!({"plan":"student","household_size":3,"citizen":citizen()}),
             "payload.household_size",
         ),
-        (HEALTH_INSURANCE_REQUESTED, 1, json!({"plan":"household","household_size":2}), "payload.citizen"),
+        (HealthInsuranceRequest::NAME, 1, json!({"plan":"household","household_size":2}), "payload.citizen"),
         (
-            HEALTH_INSURANCE_REQUESTED,
+            HealthInsuranceRequest::NAME,
             1,
             json!({"plan":"household","household_size":2,
                 "citizen":{"key_id":"k1","pseudonym":"079085001234","age_band":"18-39","sex":"female"}}),
             "payload.citizen.pseudonym",
         ),
-        (MEDICAL_EXAM_BOOKED, 1, json!({"specialty":"astrology","citizen":citizen()}), "payload.specialty"),
+        (MedicalExamBooking::NAME, 1, json!({"specialty":"astrology","citizen":citizen()}), "payload.specialty"),
         (
-            FINANCIAL_SERVICE_REQUESTED,
+            FinancialServiceRequest::NAME,
             1,
             json!({"service":"crypto","partner":"X","citizen":citizen()}),
             "payload.service",
         ),
         (
-            FINANCIAL_SERVICE_REQUESTED,
+            FinancialServiceRequest::NAME,
             1,
             json!({"service":"consumer_loan","partner":" ","citizen":citizen()}),
             "payload.partner",
         ),
-        (FEEDBACK_SUBMITTED, 1, json!({"topic":"other","text":"","citizen":citizen()}), "payload.text"),
-        (DATA_CORRECTION_REQUESTED, 1, json!({"fields":[],"citizen":citizen()}), "payload.fields"),
-        (DATA_CORRECTION_REQUESTED, 1, json!({"fields":["gender","gender"],"citizen":citizen()}), "payload.fields"),
-        (DATA_CORRECTION_REQUESTED, 1, json!({"fields":["shoe_size"],"citizen":citizen()}), "payload.fields[0]"),
+        (FeedbackSubmission::NAME, 1, json!({"topic":"other","text":"","citizen":citizen()}), "payload.text"),
+        (DataCorrectionRequest::NAME, 1, json!({"fields":[],"citizen":citizen()}), "payload.fields"),
+        (DataCorrectionRequest::NAME, 1, json!({"fields":["gender","gender"],"citizen":citizen()}), "payload.fields"),
+        (DataCorrectionRequest::NAME, 1, json!({"fields":["shoe_size"],"citizen":citizen()}), "payload.fields[0]"),
         (
-            DATA_CORRECTION_REQUESTED,
+            DataCorrectionRequest::NAME,
             1,
             json!({"fields":["gender"],"channel":"vneid","citizen":citizen()}),
             "payload.channel",
         ),
         (
-            LOOKUP_PERFORMED,
+            Lookup::NAME,
             1,
             json!({"topic":"dossier_progress","dossier_code":"000.00.25.H29-251010-0001"}),
             "payload.dossier_code",
         ),
-        (STATION_HEARTBEAT, 1, json!({"agent_version":"","outbox_depth":0,"clock_skew_ms":0}), "payload.agent_version"),
+        (Heartbeat::NAME, 1, json!({"agent_version":"","outbox_depth":0,"clock_skew_ms":0}), "payload.agent_version"),
         (
-            STATION_HEARTBEAT,
+            Heartbeat::NAME,
             1,
             json!({"agent_version":"0.1.0","outbox_depth":-1,"clock_skew_ms":0}),
             "payload.outbox_depth",
@@ -176,6 +193,6 @@ fn payload_errors_name_the_field() {
 #[test]
 fn unknown_kinds_and_schemas_are_refused() {
     assert_eq!(StationEvent::parse("weather.reported", 1, &json!({})).unwrap_err().field, "kind");
-    assert_eq!(StationEvent::parse(PAYMENT_MADE, 9, &json!({})).unwrap_err().field, "schema");
-    assert_eq!(StationEvent::parse(DOSSIER_SUBMITTED, 3, &json!({})).unwrap_err().field, "schema");
+    assert_eq!(StationEvent::parse(PaymentMade::NAME, 9, &json!({})).unwrap_err().field, "schema");
+    assert_eq!(StationEvent::parse(DossierSubmission::NAME, 3, &json!({})).unwrap_err().field, "schema");
 }

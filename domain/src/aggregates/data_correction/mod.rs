@@ -8,9 +8,12 @@ mod tests;
 
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::DataCorrectionKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
@@ -26,8 +29,8 @@ pub enum DataCorrectionCommand {
         fields: Vec<CitizenField>,
         channel: CorrectionChannel,
         citizen: CitizenRef,
-        station: Option<String>,
-        ward: Option<String>,
+        station: Option<StationId>,
+        ward: Option<WardCode>,
         at: DateTime<Utc>,
     },
     VerifyDataCorrection {
@@ -49,9 +52,9 @@ pub enum DataCorrectionEvent {
         channel: CorrectionChannel,
         citizen: CitizenRef,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        station: Option<String>,
+        station: Option<StationId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        ward: Option<String>,
+        ward: Option<WardCode>,
         at: DateTime<Utc>,
     },
     DataCorrectionVerified {
@@ -115,7 +118,7 @@ pub struct DataCorrection {
     pub status: DataCorrectionStatus,
     pub fields: Vec<CitizenField>,
     pub channel: Option<CorrectionChannel>,
-    pub ward: Option<String>,
+    pub ward: Option<WardCode>,
 }
 
 impl Aggregate for DataCorrection {
@@ -168,5 +171,22 @@ impl Aggregate for DataCorrection {
             DataCorrectionEvent::DataCorrected { .. } => self.status = Corrected,
             DataCorrectionEvent::DataCorrectionRejected { .. } => self.status = Rejected,
         }
+    }
+}
+
+/// Where a request from a station goes: a new correction named by the requesting event.
+pub(crate) fn route(kind: DataCorrectionKinds, o: &Origin) -> (String, DataCorrectionCommand) {
+    match kind {
+        DataCorrectionKinds::Requested(d) => (
+            o.event_id.to_string(),
+            DataCorrectionCommand::RequestDataCorrection {
+                fields: d.fields,
+                channel: CorrectionChannel::Station,
+                citizen: d.citizen,
+                station: Some(o.station.clone()),
+                ward: Some(o.ward.clone()),
+                at: o.at,
+            },
+        ),
     }
 }

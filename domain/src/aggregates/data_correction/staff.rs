@@ -40,7 +40,7 @@ pub(crate) fn staff_command(
             }
             r.citizen.validate().map_err(|e| e.under("citizen"))?;
             let ward = match r.ward {
-                Some(w) => Some(WardCode::parse(&w).map_err(|e| FieldError::new("ward", e.reason))?.to_string()),
+                Some(w) => Some(WardCode::parse(&w).map_err(|e| FieldError::new("ward", e.reason))?),
                 None => None,
             };
             RequestDataCorrection { fields: r.fields, channel: r.channel, citizen: r.citizen, station: None, ward, at }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use cqrs_es::test::TestFramework;
 
 use super::*;
-use crate::aggregates::testing::{citizen, STATION, WARD};
+use crate::aggregates::testing::{citizen, station, ward};
 
 fn at(hours: i64) -> DateTime<Utc> {
     "2025-10-10T02:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::hours(hours)
@@ -15,8 +15,8 @@ fn request_at_the_station(fields: Vec<CitizenField>) -> DataCorrectionCommand {
         fields,
         channel: CorrectionChannel::Station,
         citizen: citizen(),
-        station: Some(STATION.into()),
-        ward: Some(WARD.into()),
+        station: Some(station()),
+        ward: Some(ward()),
         at: at(0),
     }
 }
@@ -26,8 +26,8 @@ fn requested() -> DataCorrectionEvent {
         fields: vec![CitizenField::FullName, CitizenField::PlaceOfOrigin],
         channel: CorrectionChannel::Station,
         citizen: citizen(),
-        station: Some(STATION.into()),
-        ward: Some(WARD.into()),
+        station: Some(station()),
+        ward: Some(ward()),
         at: at(0),
     }
 }

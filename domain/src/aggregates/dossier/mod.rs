@@ -8,9 +8,12 @@ mod tests;
 
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::DossierKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
@@ -24,8 +27,8 @@ pub enum DossierCommand {
         procedure_code: String,
         fee_vnd: i64,
         citizen: Option<CitizenRef>,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     /// The agency took the dossier in.
@@ -40,7 +43,7 @@ pub enum DossierCommand {
     /// From a station (`dossier.documents_provided`): the resident brought them.
     ProvideDocuments {
         note: Option<String>,
-        station: String,
+        station: StationId,
         at: DateTime<Utc>,
     },
     StartProcessing {
@@ -74,8 +77,8 @@ pub enum DossierEvent {
         /// Added compatibly (optional, still version 1): absent from events of schema 1 stations.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         citizen: Option<CitizenRef>,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     DossierReceived {
@@ -88,7 +91,7 @@ pub enum DossierEvent {
     DocumentsProvided {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
-        station: String,
+        station: StationId,
         at: DateTime<Utc>,
     },
     DossierProcessingStarted {
@@ -187,7 +190,7 @@ pub struct Dossier {
     pub dossier_code: Option<String>,
     pub procedure_code: String,
     pub fee_vnd: i64,
-    pub ward: String,
+    pub ward: Option<WardCode>,
     pub status: DossierStatus,
     /// Every status the dossier went through, with when.
     pub history: Vec<(DossierStatus, DateTime<Utc>)>,
@@ -272,7 +275,7 @@ impl Aggregate for Dossier {
                 self.dossier_code = Some(dossier_code);
                 self.procedure_code = procedure_code;
                 self.fee_vnd = fee_vnd;
-                self.ward = ward;
+                self.ward = Some(ward);
                 self.enter(Submitted, at);
             }
             DossierEvent::DossierReceived { at } => self.enter(Received, at),
@@ -283,6 +286,29 @@ impl Aggregate for Dossier {
             DossierEvent::DossierCompleted { at } => self.enter(Completed, at),
             DossierEvent::DossierReturned { at, .. } => self.enter(Returned, at),
             DossierEvent::DossierRejected { at, .. } => self.enter(Rejected, at),
+        }
+    }
+}
+
+/// Where the dossier's station kinds go: the dossier named by its portal code.
+pub(crate) fn route(kind: DossierKinds, o: &Origin) -> (String, DossierCommand) {
+    let submit = |dossier_code: String, procedure_code, fee_vnd, citizen| {
+        let command = DossierCommand::SubmitDossier {
+            dossier_code: dossier_code.clone(),
+            procedure_code,
+            fee_vnd,
+            citizen,
+            station: o.station.clone(),
+            ward: o.ward.clone(),
+            at: o.at,
+        };
+        (dossier_code, command)
+    };
+    match kind {
+        DossierKinds::Submitted(d) => submit(d.dossier_code, d.procedure_code, d.fee_vnd, None),
+        DossierKinds::SubmittedV2(d) => submit(d.dossier_code, d.procedure_code, d.fee_vnd, Some(d.citizen)),
+        DossierKinds::DocumentsProvided(d) => {
+            (d.dossier_code, DossierCommand::ProvideDocuments { note: d.note, station: o.station.clone(), at: o.at })
         }
     }
 }

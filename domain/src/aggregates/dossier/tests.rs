@@ -5,6 +5,7 @@ use cqrs_es::test::TestFramework;
 use cqrs_es::Aggregate;
 
 use super::*;
+use crate::aggregates::testing::{station, ward};
 
 const CODE: &str = "000.00.25.H29-251010-0001";
 
@@ -18,8 +19,8 @@ fn submit() -> DossierCommand {
         procedure_code: "1.001193".into(),
         fee_vnd: 0,
         citizen: None,
-        station: "st-27097-diamond-island".into(),
-        ward: "27097".into(),
+        station: station(),
+        ward: ward(),
         at: at(0),
     }
 }
@@ -87,11 +88,10 @@ fn the_agency_asks_for_more_documents_while_processing() {
 
 #[test]
 fn documents_brought_to_the_station_put_the_dossier_back_in_processing() {
-    let provide =
-        DossierCommand::ProvideDocuments { note: None, station: "st-27097-diamond-island".into(), at: at(200) };
-    dossier(vec![submitted(), received(), processing(), more_documents_requested()]).when(provide).then_expect_events(
-        vec![DossierEvent::DocumentsProvided { note: None, station: "st-27097-diamond-island".into(), at: at(200) }],
-    );
+    let provide = DossierCommand::ProvideDocuments { note: None, station: station(), at: at(200) };
+    dossier(vec![submitted(), received(), processing(), more_documents_requested()])
+        .when(provide)
+        .then_expect_events(vec![DossierEvent::DocumentsProvided { note: None, station: station(), at: at(200) }]);
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn more_documents_are_not_asked_for_before_the_dossier_is_received() {
 #[test]
 fn documents_nobody_asked_for_are_refused() {
     dossier(vec![submitted(), received(), processing()])
-        .when(DossierCommand::ProvideDocuments { note: None, station: "st-1".into(), at: at(130) })
+        .when(DossierCommand::ProvideDocuments { note: None, station: station(), at: at(130) })
         .then_expect_error_message(
             "dossier 000.00.25.H29-251010-0001 is in processing; it cannot take documents (none were asked for)",
         );

@@ -6,9 +6,12 @@ mod tests;
 
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::FeedbackKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
@@ -22,8 +25,8 @@ pub enum FeedbackCommand {
         topic: FeedbackTopic,
         text: String,
         citizen: Option<CitizenRef>,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     AnswerFeedback {
@@ -39,8 +42,8 @@ pub enum FeedbackEvent {
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         citizen: Option<CitizenRef>,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     FeedbackAnswered {
@@ -75,7 +78,7 @@ pub enum FeedbackStatus {
 pub struct Feedback {
     pub status: FeedbackStatus,
     pub topic: Option<FeedbackTopic>,
-    pub ward: String,
+    pub ward: Option<WardCode>,
 }
 
 impl Aggregate for Feedback {
@@ -111,9 +114,26 @@ impl Aggregate for Feedback {
             FeedbackEvent::FeedbackSubmitted { topic, ward, .. } => {
                 self.status = FeedbackStatus::Submitted;
                 self.topic = Some(topic);
-                self.ward = ward;
+                self.ward = Some(ward);
             }
             FeedbackEvent::FeedbackAnswered { .. } => self.status = FeedbackStatus::Answered,
         }
+    }
+}
+
+/// Where feedback goes: a new case named by the submitting event.
+pub(crate) fn route(kind: FeedbackKinds, o: &Origin) -> (String, FeedbackCommand) {
+    match kind {
+        FeedbackKinds::Submitted(f) => (
+            o.event_id.to_string(),
+            FeedbackCommand::SubmitFeedback {
+                topic: f.topic,
+                text: f.text,
+                citizen: f.citizen,
+                station: o.station.clone(),
+                ward: o.ward.clone(),
+                at: o.at,
+            },
+        ),
     }
 }

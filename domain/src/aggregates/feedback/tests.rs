@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::test::TestFramework;
 
 use super::*;
-use crate::aggregates::testing::{STATION, WARD};
+use crate::aggregates::testing::{station, ward};
 
 fn at(s: &str) -> DateTime<Utc> {
     format!("2025-10-10T{s}Z").parse().unwrap()
@@ -15,8 +15,8 @@ fn submit() -> FeedbackCommand {
         topic: FeedbackTopic::LivingEnvironment,
         text: "Đèn hành lang tầng 5 hỏng".into(),
         citizen: None,
-        station: STATION.into(),
-        ward: WARD.into(),
+        station: station(),
+        ward: ward(),
         at: at("02:00:00"),
     }
 }
@@ -26,8 +26,8 @@ fn submitted() -> FeedbackEvent {
         topic: FeedbackTopic::LivingEnvironment,
         text: "Đèn hành lang tầng 5 hỏng".into(),
         citizen: None,
-        station: STATION.into(),
-        ward: WARD.into(),
+        station: station(),
+        ward: ward(),
         at: at("02:00:00"),
     }
 }

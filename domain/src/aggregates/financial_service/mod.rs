@@ -7,9 +7,12 @@ mod tests;
 
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::FinancialServiceKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
@@ -24,8 +27,8 @@ pub enum FinancialServiceCommand {
         service: FinancialServiceKind,
         partner: String,
         citizen: CitizenRef,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     ForwardToPartner {
@@ -47,8 +50,8 @@ pub enum FinancialServiceEvent {
         service: FinancialServiceKind,
         partner: String,
         citizen: CitizenRef,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     FinancialServiceForwarded {
@@ -112,7 +115,7 @@ pub struct FinancialService {
     pub status: FinancialServiceStatus,
     pub service: Option<FinancialServiceKind>,
     pub partner: String,
-    pub ward: String,
+    pub ward: Option<WardCode>,
 }
 
 impl Aggregate for FinancialService {
@@ -155,11 +158,28 @@ impl Aggregate for FinancialService {
                 self.status = Requested;
                 self.service = Some(service);
                 self.partner = partner;
-                self.ward = ward;
+                self.ward = Some(ward);
             }
             FinancialServiceEvent::FinancialServiceForwarded { .. } => self.status = Forwarded,
             FinancialServiceEvent::FinancialServiceApproved { .. } => self.status = Approved,
             FinancialServiceEvent::FinancialServiceDeclined { .. } => self.status = Declined,
         }
+    }
+}
+
+/// Where a request goes: a new request named by the requesting event.
+pub(crate) fn route(kind: FinancialServiceKinds, o: &Origin) -> (String, FinancialServiceCommand) {
+    match kind {
+        FinancialServiceKinds::Requested(f) => (
+            o.event_id.to_string(),
+            FinancialServiceCommand::RequestFinancialService {
+                service: f.service,
+                partner: f.partner,
+                citizen: f.citizen,
+                station: o.station.clone(),
+                ward: o.ward.clone(),
+                at: o.at,
+            },
+        ),
     }
 }

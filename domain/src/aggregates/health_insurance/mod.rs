@@ -8,9 +8,12 @@ mod tests;
 
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::HealthInsuranceKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
@@ -25,8 +28,8 @@ pub enum HealthInsuranceCommand {
         plan: HealthInsurancePlan,
         household_size: u8,
         citizen: CitizenRef,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     /// Staff: when the resident should come (again) to finish; may be moved.
@@ -49,8 +52,8 @@ pub enum HealthInsuranceEvent {
         plan: HealthInsurancePlan,
         household_size: u8,
         citizen: CitizenRef,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     HealthInsuranceAppointmentScheduled {
@@ -115,7 +118,7 @@ pub struct HealthInsuranceRegistration {
     pub status: HealthInsuranceStatus,
     pub plan: Option<HealthInsurancePlan>,
     pub household_size: u8,
-    pub ward: String,
+    pub ward: Option<WardCode>,
     pub appointment: Option<DateTime<Utc>>,
 }
 
@@ -166,7 +169,7 @@ impl Aggregate for HealthInsuranceRegistration {
                 self.status = Requested;
                 self.plan = Some(plan);
                 self.household_size = household_size;
-                self.ward = ward;
+                self.ward = Some(ward);
             }
             HealthInsuranceEvent::HealthInsuranceAppointmentScheduled { when, .. } => {
                 self.status = Scheduled;
@@ -175,5 +178,22 @@ impl Aggregate for HealthInsuranceRegistration {
             HealthInsuranceEvent::HealthInsuranceCompleted { .. } => self.status = Completed,
             HealthInsuranceEvent::HealthInsuranceCancelled { .. } => self.status = Cancelled,
         }
+    }
+}
+
+/// Where a request goes: a new registration named by the requesting event.
+pub(crate) fn route(kind: HealthInsuranceKinds, o: &Origin) -> (String, HealthInsuranceCommand) {
+    match kind {
+        HealthInsuranceKinds::Requested(h) => (
+            o.event_id.to_string(),
+            HealthInsuranceCommand::RequestHealthInsurance {
+                plan: h.plan,
+                household_size: h.household_size,
+                citizen: h.citizen,
+                station: o.station.clone(),
+                ward: o.ward.clone(),
+                at: o.at,
+            },
+        ),
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use cqrs_es::test::TestFramework;
 
 use super::*;
-use crate::aggregates::testing::{citizen, STATION, WARD};
+use crate::aggregates::testing::{citizen, station, ward};
 
 fn at(hours: i64) -> DateTime<Utc> {
     "2025-10-10T02:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::hours(hours)
@@ -15,8 +15,8 @@ fn request(plan: HealthInsurancePlan, household_size: u8) -> HealthInsuranceComm
         plan,
         household_size,
         citizen: citizen(),
-        station: STATION.into(),
-        ward: WARD.into(),
+        station: station(),
+        ward: ward(),
         at: at(0),
     }
 }
@@ -26,8 +26,8 @@ fn requested() -> HealthInsuranceEvent {
         plan: HealthInsurancePlan::Household,
         household_size: 4,
         citizen: citizen(),
-        station: STATION.into(),
-        ward: WARD.into(),
+        station: station(),
+        ward: ward(),
         at: at(0),
     }
 }

@@ -7,9 +7,12 @@ mod tests;
 
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::MedicalExamKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
@@ -24,8 +27,8 @@ pub enum MedicalExamCommand {
         specialty: Specialty,
         doctor: Option<String>,
         citizen: CitizenRef,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     /// Staff: the consultation's slot, and the doctor if now known; may be moved.
@@ -50,8 +53,8 @@ pub enum MedicalExamEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         doctor: Option<String>,
         citizen: CitizenRef,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     MedicalExamScheduled {
@@ -118,7 +121,7 @@ pub struct MedicalExamination {
     pub status: MedicalExamStatus,
     pub specialty: Option<Specialty>,
     pub doctor: Option<String>,
-    pub ward: String,
+    pub ward: Option<WardCode>,
     pub slot: Option<DateTime<Utc>>,
 }
 
@@ -168,7 +171,7 @@ impl Aggregate for MedicalExamination {
                 self.status = Requested;
                 self.specialty = Some(specialty);
                 self.doctor = doctor;
-                self.ward = ward;
+                self.ward = Some(ward);
             }
             MedicalExamEvent::MedicalExamScheduled { slot, doctor, .. } => {
                 self.status = Scheduled;
@@ -180,5 +183,22 @@ impl Aggregate for MedicalExamination {
             MedicalExamEvent::MedicalExamCompleted { .. } => self.status = Completed,
             MedicalExamEvent::MedicalExamCancelled { .. } => self.status = Cancelled,
         }
+    }
+}
+
+/// Where a booking goes: a new examination named by the booking event.
+pub(crate) fn route(kind: MedicalExamKinds, o: &Origin) -> (String, MedicalExamCommand) {
+    match kind {
+        MedicalExamKinds::Booked(m) => (
+            o.event_id.to_string(),
+            MedicalExamCommand::BookMedicalExam {
+                specialty: m.specialty,
+                doctor: m.doctor,
+                citizen: m.citizen,
+                station: o.station.clone(),
+                ward: o.ward.clone(),
+                at: o.at,
+            },
+        ),
     }
 }

@@ -8,9 +8,12 @@ mod tests;
 
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::PaymentKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
@@ -25,8 +28,8 @@ pub enum PaymentCommand {
         provider: String,
         bill_reference: String,
         amount_vnd: i64,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     /// From a station (`payment.initiated`).
@@ -35,8 +38,8 @@ pub enum PaymentCommand {
         provider: String,
         bill_reference: String,
         amount_vnd: i64,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     /// From a station (`payment.succeeded`).
@@ -54,8 +57,8 @@ pub enum PaymentEvent {
         provider: String,
         bill_reference: String,
         amount_vnd: i64,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     PaymentInitiated {
@@ -63,8 +66,8 @@ pub enum PaymentEvent {
         provider: String,
         bill_reference: String,
         amount_vnd: i64,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     PaymentSucceeded {
@@ -214,5 +217,41 @@ impl Aggregate for Payment {
             PaymentEvent::PaymentFailed { .. } => self.status = PaymentStatus::Failed,
             PaymentEvent::PaymentRefunded { .. } => self.status = PaymentStatus::Refunded,
         }
+    }
+}
+
+/// Where the payment's station kinds go: a payment is named by the event that made or initiated
+/// it; an outcome names that event by `payment_id`.
+pub(crate) fn route(kind: PaymentKinds, o: &Origin) -> (String, PaymentCommand) {
+    let (station, ward, at) = (o.station.clone(), o.ward.clone(), o.at);
+    match kind {
+        PaymentKinds::Made(p) => (
+            o.event_id.to_string(),
+            PaymentCommand::MakePayment {
+                bill_type: p.bill_type,
+                provider: p.provider,
+                bill_reference: p.bill_reference,
+                amount_vnd: p.amount_vnd,
+                station,
+                ward,
+                at,
+            },
+        ),
+        PaymentKinds::Initiated(p) => (
+            o.event_id.to_string(),
+            PaymentCommand::InitiatePayment {
+                bill_type: p.bill_type,
+                provider: p.provider,
+                bill_reference: p.bill_reference,
+                amount_vnd: p.amount_vnd,
+                station,
+                ward,
+                at,
+            },
+        ),
+        PaymentKinds::Succeeded(p) => {
+            (p.payment_id, PaymentCommand::RecordPaymentSuccess { transaction_ref: p.transaction_ref, at })
+        }
+        PaymentKinds::Failed(p) => (p.payment_id, PaymentCommand::RecordPaymentFailure { reason: p.reason, at }),
     }
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::test::TestFramework;
 
 use super::*;
+use crate::aggregates::testing::{station, ward};
 
 fn at(s: &str) -> DateTime<Utc> {
     format!("2025-10-10T{s}Z").parse().unwrap()
@@ -15,8 +16,8 @@ fn pay(amount_vnd: i64) -> PaymentCommand {
         provider: "EVNHCMC".into(),
         bill_reference: "PE04000123456".into(),
         amount_vnd,
-        station: "st-27097-diamond-island".into(),
-        ward: "27097".into(),
+        station: station(),
+        ward: ward(),
         at: at("02:15:00"),
     }
 }
@@ -36,8 +37,8 @@ fn initiate(amount_vnd: i64) -> PaymentCommand {
         provider: "SAWACO".into(),
         bill_reference: "KH0123456".into(),
         amount_vnd,
-        station: "st-27097-diamond-island".into(),
-        ward: "27097".into(),
+        station: station(),
+        ward: ward(),
         at: at("03:00:00"),
     }
 }

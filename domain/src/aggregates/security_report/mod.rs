@@ -10,9 +10,12 @@ mod tests;
 pub use sla::sla;
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::SecurityReportKinds;
+use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::DomainError;
@@ -26,8 +29,8 @@ pub enum SecurityReportCommand {
         severity: Severity,
         location: String,
         description: String,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
     },
     AcknowledgeSecurityReport {
@@ -63,8 +66,8 @@ pub enum SecurityReportEvent {
         severity: Severity,
         location: String,
         description: String,
-        station: String,
-        ward: String,
+        station: StationId,
+        ward: WardCode,
         at: DateTime<Utc>,
         acknowledge_by: DateTime<Utc>,
         resolve_by: DateTime<Utc>,
@@ -294,5 +297,23 @@ impl Aggregate for SecurityReport {
             SecurityReportEvent::SecurityReportAcknowledgementOverdue { .. } => self.acknowledgement_overdue = true,
             SecurityReportEvent::SecurityReportResolutionOverdue { .. } => self.resolution_overdue = true,
         }
+    }
+}
+
+/// Where a filed report goes: a new report named by the filing event.
+pub(crate) fn route(kind: SecurityReportKinds, o: &Origin) -> (String, SecurityReportCommand) {
+    match kind {
+        SecurityReportKinds::Filed(r) => (
+            o.event_id.to_string(),
+            SecurityReportCommand::FileSecurityReport {
+                category: r.category,
+                severity: r.severity,
+                location: r.location,
+                description: r.description,
+                station: o.station.clone(),
+                ward: o.ward.clone(),
+                at: o.at,
+            },
+        ),
     }
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use cqrs_es::test::TestFramework;
 
 use super::*;
+use crate::aggregates::testing::{station, ward};
 
 fn filed_at() -> DateTime<Utc> {
     "2025-10-10T15:30:00Z".parse().unwrap()
@@ -19,8 +20,8 @@ fn file(severity: Severity) -> SecurityReportCommand {
         severity,
         location: "Tháp A, tầng 12".into(),
         description: "Karaoke sau 22 giờ".into(),
-        station: "st-27097-diamond-island".into(),
-        ward: "27097".into(),
+        station: station(),
+        ward: ward(),
         at: filed_at(),
     }
 }
@@ -32,8 +33,8 @@ fn filed(severity: Severity) -> SecurityReportEvent {
         severity,
         location: "Tháp A, tầng 12".into(),
         description: "Karaoke sau 22 giờ".into(),
-        station: "st-27097-diamond-island".into(),
-        ward: "27097".into(),
+        station: station(),
+        ward: ward(),
         at: filed_at(),
         acknowledge_by: filed_at() + ack,
         resolve_by: filed_at() + resolve,

@@ -105,7 +105,7 @@ fn a_staff_recorded_correction_carries_its_channel_and_no_station() {
         panic!("a data correction request")
     };
     assert_eq!(
-        (channel, station, ward.as_deref()),
+        (channel, station, ward.as_ref().map(|w| w.as_str())),
         (protocol::kinds::CorrectionChannel::PoliceStation, None, Some("27097"))
     );
 }

@@ -10,9 +10,12 @@ mod tests;
 pub use staff::check_public_key;
 pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
+use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::kinds::StationKinds;
+use protocol::WardCode;
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
@@ -21,7 +24,7 @@ use super::DomainError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StationCommand {
     PlanStation {
-        ward: String,
+        ward: WardCode,
         building: String,
         at: DateTime<Utc>,
     },
@@ -59,7 +62,7 @@ pub enum StationCommand {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StationLifecycleEvent {
-    StationPlanned { ward: String, building: String, at: DateTime<Utc> },
+    StationPlanned { ward: WardCode, building: String, at: DateTime<Utc> },
     StationEnrolled { public_key: String, at: DateTime<Utc> },
     StationActivated { at: DateTime<Utc> },
     StationSuspended { reason: String, at: DateTime<Utc> },
@@ -122,7 +125,7 @@ impl Lifecycle for StationStatus {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Station {
     pub status: StationStatus,
-    pub ward: String,
+    pub ward: Option<WardCode>,
     pub building: String,
     pub public_key: Option<String>,
     pub last_heartbeat: Option<DateTime<Utc>>,
@@ -191,7 +194,7 @@ impl Aggregate for Station {
         match event {
             StationLifecycleEvent::StationPlanned { ward, building, .. } => {
                 self.status = Planned;
-                self.ward = ward;
+                self.ward = Some(ward);
                 self.building = building;
             }
             StationLifecycleEvent::StationEnrolled { public_key, .. } => {
@@ -210,5 +213,20 @@ impl Aggregate for Station {
             }
             StationLifecycleEvent::StationKeyRotated { public_key, .. } => self.public_key = Some(public_key),
         }
+    }
+}
+
+/// Where a station's word about itself goes: the station, named by its id.
+pub(crate) fn route(kind: StationKinds, o: &Origin) -> (String, StationCommand) {
+    match kind {
+        StationKinds::Heartbeat(h) => (
+            o.station.to_string(),
+            StationCommand::RecordHeartbeat {
+                agent_version: h.agent_version,
+                outbox_depth: h.outbox_depth,
+                clock_skew_ms: h.clock_skew_ms,
+                at: o.at,
+            },
+        ),
     }
 }

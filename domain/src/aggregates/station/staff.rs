@@ -51,7 +51,7 @@ pub(crate) fn staff_command(name: &str, fields: &Value, at: DateTime<Utc>) -> Re
     Ok(match name {
         "PlanStation" => {
             let Plan { ward, building } = fields_of(fields)?;
-            let ward = WardCode::parse(&ward).map_err(|e| FieldError::new("ward", e.reason))?.to_string();
+            let ward = WardCode::parse(&ward).map_err(|e| FieldError::new("ward", e.reason))?;
             text("building", &building, 200)?;
             PlanStation { ward, building, at }
         }

@@ -5,7 +5,7 @@ use cqrs_es::test::TestFramework;
 use ed25519_dalek::SigningKey;
 
 use super::*;
-use crate::aggregates::testing::WARD;
+use crate::aggregates::testing::ward;
 
 fn at(days: i64) -> DateTime<Utc> {
     "2025-10-01T02:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::days(days)
@@ -16,7 +16,7 @@ fn key(seed: u8) -> String {
 }
 
 fn planned() -> StationLifecycleEvent {
-    StationLifecycleEvent::StationPlanned { ward: WARD.into(), building: "Diamond Island".into(), at: at(0) }
+    StationLifecycleEvent::StationPlanned { ward: ward(), building: "Diamond Island".into(), at: at(0) }
 }
 
 fn enrolled() -> StationLifecycleEvent {
@@ -42,7 +42,7 @@ fn station(given: Vec<StationLifecycleEvent>) -> cqrs_es::test::AggregateTestExe
 #[test]
 fn a_station_is_planned_enrolled_and_activated() {
     station(vec![])
-        .when(StationCommand::PlanStation { ward: WARD.into(), building: "Diamond Island".into(), at: at(0) })
+        .when(StationCommand::PlanStation { ward: ward(), building: "Diamond Island".into(), at: at(0) })
         .then_expect_events(vec![planned()]);
     station(vec![planned()])
         .when(StationCommand::EnrollStation { public_key: key(1), at: at(5) })
@@ -55,7 +55,7 @@ fn a_station_is_planned_enrolled_and_activated() {
 #[test]
 fn a_station_is_planned_once() {
     station(vec![planned()])
-        .when(StationCommand::PlanStation { ward: WARD.into(), building: "B".into(), at: at(1) })
+        .when(StationCommand::PlanStation { ward: ward(), building: "B".into(), at: at(1) })
         .then_expect_error_message("this station was already planned");
 }
 
