@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use domain::aggregates::{AnyCommand, SecurityReportCommand};
 use ingest::staff::{StaffCommand, StaffError, StaffHandle};
 use projections::SecurityReports;
-use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 /// Who records a breach, in the event metadata.
@@ -19,13 +19,8 @@ pub async fn check_once(reports: &SecurityReports, staff: &StaffHandle) -> anyho
     let now = Utc::now();
     let mut recorded = 0;
     for report in reports.due(now).await? {
-        let command = domain::aggregates::staff_command(
-            "security_report",
-            &json!({"command": "CheckSecurityReportDeadlines"}),
-            now,
-        )?;
+        let command = AnyCommand::SecurityReport(SecurityReportCommand::CheckSecurityReportDeadlines { at: now });
         let c = StaffCommand {
-            aggregate_type: "security_report",
             aggregate_id: report.report_id.clone(),
             command,
             actor: ACTOR.into(),

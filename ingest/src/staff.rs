@@ -3,7 +3,7 @@
 //! who did it in the event metadata. The API sends them here through a [`StaffHandle`].
 
 use chrono::{DateTime, Utc};
-use domain::aggregates::AnyCommand;
+use domain::aggregates::{AnyCommand, AnyEvent, SerializedEvent, StationLifecycleEvent};
 use serde::Serialize;
 use serde_json::json;
 use store::{AppendBatch, NewEvent, StationKeyChange};
@@ -15,7 +15,7 @@ use crate::Ingest;
 /// A command from a member of staff, addressed to one aggregate.
 #[derive(Debug)]
 pub struct StaffCommand {
-    pub aggregate_type: &'static str,
+    /// The aggregate it is addressed to (of the command's type).
     pub aggregate_id: String,
     pub command: AnyCommand,
     /// Who issued it (recorded in each resulting event's metadata).
@@ -67,16 +67,15 @@ impl StaffHandle {
 
 /// What a station's lifecycle events change in the registry ingest verifies against: a rotated
 /// key replaces the old one, a decommissioned station's key is revoked.
-fn key_changes(station_id: &str, events: &[NewEvent]) -> Vec<StationKeyChange> {
+fn key_changes(station_id: &str, events: &[SerializedEvent]) -> Vec<StationKeyChange> {
     events
         .iter()
         .filter_map(|e| {
-            let public_key = match e.event_type.as_str() {
-                "StationKeyRotated" => {
-                    let hex_key = e.payload["StationKeyRotated"]["public_key"].as_str()?;
-                    Some(hex::decode(hex_key).ok()?)
+            let public_key = match &e.event {
+                AnyEvent::Station(StationLifecycleEvent::StationKeyRotated { public_key, .. }) => {
+                    Some(hex::decode(public_key).ok()?)
                 }
-                "StationDecommissioned" => None,
+                AnyEvent::Station(StationLifecycleEvent::StationDecommissioned { .. }) => None,
                 _ => return None,
             };
             Some(StationKeyChange { station_id: station_id.to_string(), public_key })
@@ -86,23 +85,24 @@ fn key_changes(station_id: &str, events: &[NewEvent]) -> Vec<StationKeyChange> {
 
 impl Ingest {
     pub(crate) async fn handle_staff(&mut self, c: StaffCommand) -> Result<Vec<Appended>, StaffError> {
-        let key = (c.aggregate_type, c.aggregate_id.clone());
+        let aggregate_type = c.command.aggregate_type();
+        let key = (aggregate_type, c.aggregate_id.clone());
         self.cache
             .ensure(&self.store, std::slice::from_ref(&key))
             .await
             .map_err(|e| StaffError::Unavailable(e.to_string()))?;
-        let cached = self.cache.get_mut(c.aggregate_type, &c.aggregate_id).expect("ensured");
+        let cached = self.cache.get_mut(aggregate_type, &c.aggregate_id).expect("ensured");
         let before = cached.version;
         // A case keeps the ward it was opened in; a new one (a hotline correction, a planned
         // station) takes the ward the command names.
         let ward_code = cached.ward.clone().or(c.ward_code);
         let events = cached.state.execute(c.command).await.map_err(|e| StaffError::Refused(e.to_string()))?;
         let metadata = json!({ "actor": c.actor, "source": "staff", "ward": ward_code });
-        let mut batch = AppendBatch::default();
+        let mut batch = AppendBatch { station_keys: key_changes(&c.aggregate_id, &events), ..AppendBatch::default() };
         for (i, e) in events.into_iter().enumerate() {
             batch.events.push(NewEvent {
                 event_id: Uuid::now_v7(),
-                aggregate_type: c.aggregate_type.to_string(),
+                aggregate_type: aggregate_type.to_string(),
                 aggregate_id: c.aggregate_id.clone(),
                 aggregate_seq: before + 1 + i as i64,
                 event_type: e.event_type,
@@ -119,12 +119,9 @@ impl Ingest {
         if batch.events.is_empty() {
             return Ok(Vec::new());
         }
-        if c.aggregate_type == "station" {
-            batch.station_keys = key_changes(&c.aggregate_id, &batch.events);
-        }
         match self.writer.append(&batch).await {
             Ok(a) => {
-                let cached = self.cache.get_mut(c.aggregate_type, &c.aggregate_id).expect("ensured");
+                let cached = self.cache.get_mut(aggregate_type, &c.aggregate_id).expect("ensured");
                 cached.version = before + batch.events.len() as i64;
                 cached.ward = ward_code;
                 for k in &batch.station_keys {

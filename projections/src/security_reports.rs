@@ -3,7 +3,7 @@
 //! whose acknowledgement or resolution is overdue.
 
 use chrono::{DateTime, Utc};
-use domain::aggregates::{upcast, SecurityReportEvent};
+use domain::aggregates::{Aggregate, AnyEvent, SecurityReport, SecurityReportEvent};
 use serde::Serialize;
 use sqlx::Row;
 use store::dialect::sql;
@@ -30,11 +30,13 @@ impl Projection for Model {
 
     fn project(&self, entries: &[LogEntry]) -> Vec<Statement> {
         let mut out = Vec::new();
-        for e in entries.iter().filter(|e| e.aggregate_type == "security_report") {
-            let (_, payload) = upcast(&e.event_type, e.event_version, e.payload.clone());
-            let Ok(event) = serde_json::from_value::<SecurityReportEvent>(payload) else {
-                tracing::warn!(position = e.position, "a security-report event the queue cannot read");
-                continue;
+        for e in entries.iter().filter(|e| e.aggregate_type == SecurityReport::TYPE) {
+            let event = match AnyEvent::read(&e.aggregate_type, &e.event_type, e.event_version, &e.payload) {
+                Ok(AnyEvent::SecurityReport(event)) => event,
+                _ => {
+                    tracing::warn!(position = e.position, "a security-report event the queue cannot read");
+                    continue;
+                }
             };
             let (id, pos) = (e.aggregate_id.clone(), e.position);
             let update = |sql: &'static str, mut args: Vec<crate::Value>| {

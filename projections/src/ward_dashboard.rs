@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::aggregates::{AnyEvent, StationLifecycleEvent};
 use serde::Serialize;
 use sqlx::Row;
 use store::{LogEntry, Store};
@@ -16,8 +17,10 @@ use crate::Result;
 use store::dialect::sql;
 use store::on_db;
 
-/// The event a station's heartbeat becomes: it moves "last seen", not the interaction counts.
-const HEARTBEAT: &str = "StationHeartbeatRecorded";
+/// A value as its serde name (`40-59`, `female`): how the model keys age bands and sexes.
+fn name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| "?".into())
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct KindCount {
@@ -141,12 +144,30 @@ impl Projection for Model {
                 *staff.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
                 continue;
             };
-            let body = e.payload.get(&e.event_type);
-            if e.event_type != HEARTBEAT {
+            // Read typed; an event this code cannot read still counts, by its stored type.
+            let event = AnyEvent::read(&e.aggregate_type, &e.event_type, e.event_version, &e.payload)
+                .inspect_err(
+                    |err| tracing::warn!(position = e.position, error = %err, "an event the dashboard cannot read"),
+                )
+                .ok();
+            let heartbeat = match &event {
+                Some(AnyEvent::Station(StationLifecycleEvent::StationHeartbeatRecorded {
+                    agent_version,
+                    outbox_depth,
+                    clock_skew_ms,
+                    ..
+                })) => Some(Heartbeat {
+                    at: Some(e.occurred_at),
+                    agent_version: Some(agent_version.clone()),
+                    outbox_depth: Some(i64::try_from(*outbox_depth).unwrap_or(i64::MAX)),
+                    clock_skew_ms: Some(*clock_skew_ms),
+                }),
+                _ => None,
+            };
+            if heartbeat.is_none() {
                 *interactions.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
-                if let Some(c) = body.and_then(|b| b.get("citizen")) {
-                    let field = |k: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or("?").to_string();
-                    *citizens.entry((ward, field("age_band"), field("sex"), day)).or_default() += 1;
+                if let Some(c) = event.as_ref().and_then(AnyEvent::citizen) {
+                    *citizens.entry((ward, name(&c.age_band), name(&c.sex), day)).or_default() += 1;
                 }
             }
             let (s, beat) = stations.entry(station).or_insert_with(|| {
@@ -165,14 +186,8 @@ impl Projection for Model {
             s.last_seen_at = e.recorded_at;
             s.last_event_at = e.occurred_at;
             s.last_position = e.position;
-            if e.event_type == HEARTBEAT {
-                let b = body.cloned().unwrap_or_default();
-                *beat = Heartbeat {
-                    at: Some(e.occurred_at),
-                    agent_version: b.get("agent_version").and_then(|v| v.as_str()).map(str::to_string),
-                    outbox_depth: b.get("outbox_depth").and_then(|v| v.as_i64()),
-                    clock_skew_ms: b.get("clock_skew_ms").and_then(|v| v.as_i64()),
-                };
+            if let Some(h) = heartbeat {
+                *beat = h;
             }
         }
         let mut out = Vec::new();

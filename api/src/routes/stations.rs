@@ -176,7 +176,6 @@ pub async fn record_station(s: &AppState, id: &str, body: serde_json::Value, war
     let command = domain::aggregates::staff_command("station", &body, at)?;
     staff
         .execute(ingest::staff::StaffCommand {
-            aggregate_type: "station",
             aggregate_id: id.to_string(),
             command,
             actor: "hub".into(),

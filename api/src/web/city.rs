@@ -2,7 +2,7 @@
 
 use projections::CityDashboard;
 
-use super::{esc, fold, layout, num, percent, service_count, when, SERVICES};
+use super::{esc, fold, layout, num, percent, service_count, services, when};
 
 /// The services the city table shows one column each; the rest share a column.
 const COLUMNS: usize = 3;
@@ -10,6 +10,7 @@ const COLUMNS: usize = 3;
 /// `overdue` is the number of open security reports with a crossed deadline.
 pub fn render(c: &CityDashboard, overdue: usize) -> String {
     let wards_with_stations = c.wards.iter().filter(|w| w.stations > 0).count();
+    let services = services();
     let mut rows = String::new();
     // Where something happens first (busiest today), then the other wards by code.
     let mut wards: Vec<_> = c.wards.iter().collect();
@@ -18,8 +19,8 @@ pub fn render(c: &CityDashboard, overdue: usize) -> String {
         let cell =
             |(today, total): (i64, i64)| format!("<td class=n>{} <small>/ {}</small></td>", num(today), num(total));
         let mut kinds: String =
-            SERVICES[..COLUMNS].iter().map(|(_, events)| cell(service_count(&w.by_kind, events))).collect();
-        let others = SERVICES[COLUMNS..].iter().map(|(_, events)| service_count(&w.by_kind, events));
+            services[..COLUMNS].iter().map(|(service, _)| cell(service_count(&w.by_kind, service))).collect();
+        let others = services[COLUMNS..].iter().map(|(service, _)| service_count(&w.by_kind, service));
         kinds.push_str(&cell(others.fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))));
         let active = w.total > 0 || w.stations > 0;
         rows.push_str(&format!(
@@ -38,7 +39,7 @@ pub fn render(c: &CityDashboard, overdue: usize) -> String {
         ));
     }
     let head = |label: &str| format!("<th class=n>{label}<br><small>hôm nay / tổng</small></th>");
-    let mut kind_heads: String = SERVICES[..COLUMNS].iter().map(|(label, _)| head(label)).collect();
+    let mut kind_heads: String = services[..COLUMNS].iter().map(|(_, label)| head(label)).collect();
     kind_heads.push_str(&head("Dịch vụ khác"));
     let main = format!(
         r#"<h1>Toàn thành phố</h1>

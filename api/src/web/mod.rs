@@ -6,6 +6,8 @@ pub mod reports;
 pub mod ward;
 
 use chrono::{DateTime, Utc};
+pub use domain::aggregates::services;
+use domain::aggregates::AnyEventType;
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
@@ -33,66 +35,17 @@ pub fn when(at: Option<DateTime<Utc>>) -> String {
     at.map(protocol::time::local_display).unwrap_or_else(|| "—".into())
 }
 
-/// The station's services as the dashboards group them: a Vietnamese label and the events that
-/// open an interaction of that service (outcomes such as a payment's success are not counted again).
-pub const SERVICES: &[(&str, &[&str])] = &[
-    ("Hồ sơ TTHC", &["DossierSubmitted", "DocumentsProvided"]),
-    ("Thanh toán", &["PaymentMade", "PaymentInitiated"]),
-    ("Phản ánh ANTT", &["SecurityReportFiled"]),
-    ("Bảo hiểm y tế", &["HealthInsuranceRequested"]),
-    ("Khám bệnh từ xa", &["MedicalExamBooked"]),
-    ("Ngân hàng, viễn thông", &["FinancialServiceRequested"]),
-    ("Góp ý, kiến nghị", &["FeedbackSubmitted"]),
-    ("Điều chỉnh dữ liệu", &["DataCorrectionRequested"]),
-    ("Tra cứu", &["LookupPerformed"]),
-];
-
-/// Today's and the total count of a service.
-pub fn service_count(by_kind: &[projections::KindCount], events: &[&str]) -> (i64, i64) {
-    by_kind.iter().filter(|c| events.contains(&c.kind.as_str())).fold((0, 0), |(t, n), c| (t + c.today, n + c.total))
+/// Today's and the total count of a service (an aggregate type of [`services`]): the residents'
+/// visits to a station that its events record (a payment's later success is not counted again).
+pub fn service_count(by_kind: &[projections::KindCount], aggregate_type: &str) -> (i64, i64) {
+    let visit =
+        |kind: &str| AnyEventType::parse(kind).is_some_and(|t| t.aggregate_type() == aggregate_type && t.info().visit);
+    by_kind.iter().filter(|c| visit(&c.kind)).fold((0, 0), |(t, n), c| (t + c.today, n + c.total))
 }
 
-/// Vietnamese labels of the staff-side events (others show their event name).
-pub fn staff_label(event_type: &str) -> &str {
-    match event_type {
-        "DossierReceived" => "Hồ sơ: cơ quan tiếp nhận",
-        "MoreDocumentsRequested" => "Hồ sơ: yêu cầu bổ sung",
-        "DossierProcessingStarted" => "Hồ sơ: đang xử lý",
-        "DossierResultReady" => "Hồ sơ: có kết quả",
-        "DossierCompleted" => "Hồ sơ: hoàn thành",
-        "DossierReturned" => "Hồ sơ: trả lại",
-        "DossierRejected" => "Hồ sơ: từ chối",
-        "PaymentRefunded" => "Thanh toán: hoàn tiền",
-        "SecurityReportAcknowledged" => "ANTT: tiếp nhận",
-        "SecurityReportAssigned" => "ANTT: giao cán bộ",
-        "SecurityReportResolved" => "ANTT: đã xử lý",
-        "SecurityReportClosed" => "ANTT: đóng",
-        "SecurityReportReopened" => "ANTT: mở lại",
-        "SecurityReportAcknowledgementOverdue" => "ANTT: quá hạn tiếp nhận",
-        "SecurityReportResolutionOverdue" => "ANTT: quá hạn xử lý",
-        "HealthInsuranceAppointmentScheduled" => "BHYT: đặt lịch",
-        "HealthInsuranceCompleted" => "BHYT: hoàn tất",
-        "HealthInsuranceCancelled" => "BHYT: hủy",
-        "MedicalExamScheduled" => "Khám từ xa: xếp lịch",
-        "MedicalExamCompleted" => "Khám từ xa: đã khám",
-        "MedicalExamCancelled" => "Khám từ xa: hủy",
-        "FinancialServiceForwarded" => "Ngân hàng, viễn thông: chuyển đối tác",
-        "FinancialServiceApproved" => "Ngân hàng, viễn thông: chấp thuận",
-        "FinancialServiceDeclined" => "Ngân hàng, viễn thông: từ chối",
-        "FeedbackAnswered" => "Góp ý: đã trả lời",
-        "DataCorrectionRequested" => "Điều chỉnh dữ liệu: tiếp nhận (kênh khác)",
-        "DataCorrectionVerified" => "Điều chỉnh dữ liệu: đã xác minh",
-        "DataCorrected" => "Điều chỉnh dữ liệu: đã điều chỉnh",
-        "DataCorrectionRejected" => "Điều chỉnh dữ liệu: từ chối",
-        "StationPlanned" => "Trạm: đưa vào kế hoạch",
-        "StationEnrolled" => "Trạm: đăng ký khóa",
-        "StationActivated" => "Trạm: đưa vào hoạt động",
-        "StationSuspended" => "Trạm: tạm dừng",
-        "StationResumed" => "Trạm: hoạt động lại",
-        "StationDecommissioned" => "Trạm: ngừng sử dụng",
-        "StationKeyRotated" => "Trạm: đổi khóa",
-        other => other,
-    }
+/// The Vietnamese label of an event type as the log stores it (an unknown one shows its name).
+pub fn event_label(event_type: &str) -> &str {
+    AnyEventType::parse(event_type).map_or(event_type, |t| t.info().label)
 }
 
 /// Vietnamese labels of a security report's severity and status.
@@ -217,6 +170,8 @@ pub fn fold(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use domain::aggregates::PaymentEventType;
+
     use super::*;
 
     #[test]
@@ -228,8 +183,14 @@ mod tests {
     #[test]
     fn services_count_the_events_that_open_them() {
         let c = |kind: &str, today, total| projections::KindCount { kind: kind.into(), today, total };
-        let by_kind = [c("PaymentMade", 1, 5), c("PaymentInitiated", 2, 3), c("PaymentSucceeded", 2, 3)];
-        assert_eq!(service_count(&by_kind, SERVICES[1].1), (3, 8));
+        let [made, initiated, succeeded] =
+            [PaymentEventType::PaymentMade, PaymentEventType::PaymentInitiated, PaymentEventType::PaymentSucceeded]
+                .map(|t| AnyEventType::Payment(t).name());
+        let by_kind = [c(made, 1, 5), c(initiated, 2, 3), c(succeeded, 2, 3)];
+        assert_eq!(service_count(&by_kind, "payment"), (3, 8));
+        assert_eq!(service_count(&by_kind, "dossier"), (0, 0));
+        assert_eq!(event_label(made), "Thanh toán tại trạm");
+        assert_eq!(event_label("SomethingNew"), "SomethingNew");
         assert_eq!(percent(1, 3), "33%");
         assert_eq!(percent(1, 0), "—");
     }

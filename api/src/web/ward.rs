@@ -2,15 +2,15 @@
 //! open security reports with their deadlines, and each station with its activity and heartbeat.
 
 use super::{
-    esc, layout, num, percent, report_status_label, service_count, severity_label, staff_label, when, SERVICES,
+    esc, event_label, layout, num, percent, report_status_label, service_count, services, severity_label, when,
 };
 use crate::routes::WardPage;
 
 fn service_cards(p: &WardPage) -> String {
-    SERVICES
-        .iter()
-        .map(|(label, events)| {
-            let (today, total) = service_count(&p.view.ward.by_kind, events);
+    services()
+        .into_iter()
+        .map(|(service, label)| {
+            let (today, total) = service_count(&p.view.ward.by_kind, service);
             format!(
                 "<div class=\"card\"><small>{label}</small><b>{}</b><small>hôm nay · tổng {}</small></div>",
                 num(today),
@@ -29,7 +29,7 @@ fn staff_rows(p: &WardPage) -> String {
         .map(|c| {
             format!(
                 "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>\n",
-                esc(staff_label(&c.kind)),
+                esc(event_label(&c.kind)),
                 num(c.today),
                 num(c.total)
             )

@@ -1,48 +1,30 @@
-//! Any aggregate and any command, so that one cache holds them all and one loop runs them: a fresh
-//! state by type name, stored events applied (upcast first), commands executed into events for
-//! the store.
+//! Every aggregate, declared once in [`aggregates!`](crate::aggregates): from that one table
+//! follow any command ([`AnyCommand`]), any aggregate's state ([`AnyAggregate`]: a fresh one by
+//! type name, stored events applied, commands executed), any event read back typed ([`AnyEvent`],
+//! upcast first), any event type ([`AnyEventType`], with its label on dashboards), the list of
+//! aggregate types and the staff commands on each. Code outside this crate reads events through
+//! these types, never by event-type strings or JSON keys.
 
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
+use protocol::citizen::CitizenRef;
+use protocol::FieldError;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+use strum::VariantArray;
 
 use super::*;
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyCommand {
-    Dossier(DossierCommand),
-    Payment(PaymentCommand),
-    SecurityReport(SecurityReportCommand),
-    HealthInsurance(HealthInsuranceCommand),
-    MedicalExam(MedicalExamCommand),
-    FinancialService(FinancialServiceCommand),
-    Feedback(FeedbackCommand),
-    DataCorrection(DataCorrectionCommand),
-    Station(StationCommand),
-    Lookup(LookupCommand),
-}
-
-/// An event as the store keeps it: type, version and JSON payload.
+/// An event as the store keeps it (type, version and JSON payload), with the typed event it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SerializedEvent {
     pub event_type: String,
     pub event_version: i32,
     pub payload: serde_json::Value,
-}
-
-/// The state of any aggregate, so that one cache can hold them all.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AnyAggregate {
-    Dossier(Dossier),
-    Payment(Payment),
-    SecurityReport(SecurityReport),
-    HealthInsurance(HealthInsuranceRegistration),
-    MedicalExam(MedicalExamination),
-    FinancialService(FinancialService),
-    Feedback(Feedback),
-    DataCorrection(DataCorrection),
-    Station(Station),
-    Lookup(Lookup),
+    pub event: AnyEvent,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,84 +37,227 @@ pub enum LoadError {
     Version { event_type: String, version: i32, current: i32 },
 }
 
-impl AnyCommand {
-    /// The type of aggregate this command is for.
-    pub fn aggregate_type(&self) -> &'static str {
-        match self {
-            Self::Dossier(_) => Dossier::TYPE,
-            Self::Payment(_) => Payment::TYPE,
-            Self::SecurityReport(_) => SecurityReport::TYPE,
-            Self::HealthInsurance(_) => HealthInsuranceRegistration::TYPE,
-            Self::MedicalExam(_) => MedicalExamination::TYPE,
-            Self::FinancialService(_) => FinancialService::TYPE,
-            Self::Feedback(_) => Feedback::TYPE,
-            Self::DataCorrection(_) => DataCorrection::TYPE,
-            Self::Station(_) => Station::TYPE,
-            Self::Lookup(_) => Lookup::TYPE,
-        }
+/// How dashboards name and count an event: a Vietnamese label, and whether it is a resident's
+/// visit to a station (what a service's figure counts) or a later step of the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventInfo {
+    pub label: &'static str,
+    pub visit: bool,
+}
+
+impl EventInfo {
+    /// A resident's visit to a station: counted in its service's figure.
+    pub const fn visit(label: &'static str) -> Self {
+        Self { label, visit: true }
+    }
+
+    /// A step of a case: staff, the hub, or an outcome a station reports.
+    pub const fn case(label: &'static str) -> Self {
+        Self { label, visit: false }
     }
 }
 
+/// The citizen an event concerns, where it names one (only ever by pseudonym).
+pub trait Concerns {
+    fn citizen(&self) -> Option<&CitizenRef>;
+}
+
+macro_rules! aggregates {
+    ($($variant:ident($aggregate:ident, $module:ident, $event_type:ident, $service:literal)),+ $(,)?) => {
+        /// A command on any aggregate.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum AnyCommand {
+            $($variant(<$aggregate as Aggregate>::Command)),+
+        }
+
+        /// The state of any aggregate, so that one cache can hold them all.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum AnyAggregate {
+            $($variant($aggregate)),+
+        }
+
+        /// An event of any aggregate, typed.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum AnyEvent {
+            $($variant(<$aggregate as Aggregate>::Event)),+
+        }
+
+        /// The type of an event of any aggregate (`PaymentMade`, `SecurityReportClosed`, ...).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum AnyEventType {
+            $($variant($event_type)),+
+        }
+
+        /// Every aggregate type, as stored in the log's `aggregate_type`.
+        pub fn aggregate_types() -> &'static [&'static str] {
+            &[$($aggregate::TYPE),+]
+        }
+
+        /// The services residents use at a station, as dashboards name them: `(aggregate type,
+        /// Vietnamese name)`, for the aggregates a station visit opens.
+        pub fn services() -> Vec<(&'static str, &'static str)> {
+            let mut all = Vec::new();
+            $(
+                if $event_type::VARIANTS.iter().any(|t| t.info().visit) {
+                    all.push(($aggregate::TYPE, $service));
+                }
+            )+
+            all
+        }
+
+        /// The staff commands accepted on an aggregate type (none for an unknown type).
+        pub fn staff_commands(aggregate_type: &str) -> &'static [&'static str] {
+            $(if aggregate_type == $aggregate::TYPE { return $module::STAFF_COMMANDS; })+
+            &[]
+        }
+
+        /// Reads a staff command of a known aggregate type, its name checked against the list.
+        pub(super) fn read_staff_command(
+            aggregate_type: &str,
+            name: &str,
+            fields: &Value,
+            at: DateTime<Utc>,
+        ) -> Result<AnyCommand, FieldError> {
+            $(
+                if aggregate_type == $aggregate::TYPE {
+                    return $module::staff_command(name, fields, at).map(AnyCommand::$variant);
+                }
+            )+
+            Err(staff::not_here(name))
+        }
+
+        impl AnyCommand {
+            /// The type of aggregate this command is for.
+            pub fn aggregate_type(&self) -> &'static str {
+                match self { $(Self::$variant(_) => $aggregate::TYPE),+ }
+            }
+        }
+
+        impl AnyAggregate {
+            /// A fresh instance of the named type.
+            pub fn new(aggregate_type: &str) -> Result<Self, LoadError> {
+                $(if aggregate_type == $aggregate::TYPE { return Ok(Self::$variant($aggregate::default())); })+
+                Err(LoadError::UnknownType(aggregate_type.to_string()))
+            }
+
+            pub fn aggregate_type(&self) -> &'static str {
+                match self { $(Self::$variant(_) => $aggregate::TYPE),+ }
+            }
+
+            /// Applies one event while loading the aggregate from the log.
+            pub fn apply_event(&mut self, event: AnyEvent) -> Result<(), LoadError> {
+                match (self, event) {
+                    $((Self::$variant(a), AnyEvent::$variant(e)) => a.apply(e),)+
+                    (_, e) => return Err(LoadError::UnknownType(format!("{} on another aggregate", e.event_type()))),
+                }
+                Ok(())
+            }
+
+            /// Runs a command through the aggregate's `handle`; on success the aggregate has
+            /// applied the new events and they are returned for the store.
+            pub async fn execute(&mut self, command: AnyCommand) -> Result<Vec<SerializedEvent>, DomainError> {
+                match (self, command) {
+                    $((Self::$variant(a), AnyCommand::$variant(c)) => run(a, c, AnyEvent::$variant).await,)+
+                    _ => Err(DomainError::new("command addressed to an aggregate of another type")),
+                }
+            }
+        }
+
+        impl AnyEvent {
+            /// Reads a stored event of an aggregate type: upcast to the current version, then
+            /// deserialised. One of a version this code does not know is refused, not misread.
+            pub fn read(aggregate_type: &str, event_type: &str, event_version: i32, payload: &Value) -> Result<Self, LoadError> {
+                let (version, payload) = upcast(event_type, event_version, payload.clone());
+                let stored = Stored { event_type, event_version, version, payload };
+                $(if aggregate_type == $aggregate::TYPE { return stored.read().map(Self::$variant); })+
+                Err(LoadError::UnknownType(aggregate_type.to_string()))
+            }
+
+            pub fn event_type(&self) -> String {
+                match self { $(Self::$variant(e) => e.event_type()),+ }
+            }
+
+            /// The event as the store keeps it: type, version and JSON payload.
+            pub fn serialize(&self) -> (String, i32, Value) {
+                match self {
+                    $(Self::$variant(e) => {
+                        (e.event_type(), version_of(e), serde_json::to_value(e).expect("events always serialise"))
+                    })+
+                }
+            }
+
+            /// Its type, as a value.
+            pub fn kind(&self) -> AnyEventType {
+                match self { $(Self::$variant(e) => AnyEventType::$variant(e.into())),+ }
+            }
+
+            /// The citizen it concerns, where it names one.
+            pub fn citizen(&self) -> Option<&CitizenRef> {
+                match self { $(Self::$variant(e) => e.citizen()),+ }
+            }
+        }
+
+        $(
+            impl From<<$aggregate as Aggregate>::Event> for AnyEvent {
+                fn from(e: <$aggregate as Aggregate>::Event) -> Self {
+                    Self::$variant(e)
+                }
+            }
+
+            impl From<$event_type> for AnyEventType {
+                fn from(t: $event_type) -> Self {
+                    Self::$variant(t)
+                }
+            }
+        )+
+
+        impl AnyEventType {
+            /// Every event type of every aggregate.
+            pub fn all() -> Vec<Self> {
+                let mut all = Vec::new();
+                $(all.extend($event_type::VARIANTS.iter().map(|t| Self::$variant(*t)));)+
+                all
+            }
+
+            /// The type named as the log stores it.
+            pub fn parse(event_type: &str) -> Option<Self> {
+                $(if let Ok(t) = $event_type::from_str(event_type) { return Some(Self::$variant(t)); })+
+                None
+            }
+
+            /// The name the log stores.
+            pub fn name(self) -> &'static str {
+                match self { $(Self::$variant(t) => t.into()),+ }
+            }
+
+            pub fn aggregate_type(self) -> &'static str {
+                match self { $(Self::$variant(_) => $aggregate::TYPE),+ }
+            }
+
+            pub fn info(self) -> EventInfo {
+                match self { $(Self::$variant(t) => t.info()),+ }
+            }
+        }
+    };
+}
+
+aggregates! {
+    Dossier(Dossier, dossier, DossierEventType, "Hồ sơ TTHC"),
+    Payment(Payment, payment, PaymentEventType, "Thanh toán"),
+    SecurityReport(SecurityReport, security_report, SecurityReportEventType, "Phản ánh ANTT"),
+    HealthInsurance(HealthInsuranceRegistration, health_insurance, HealthInsuranceEventType, "Bảo hiểm y tế"),
+    MedicalExam(MedicalExamination, medical_exam, MedicalExamEventType, "Khám bệnh từ xa"),
+    FinancialService(FinancialService, financial_service, FinancialServiceEventType, "Ngân hàng, viễn thông"),
+    Feedback(Feedback, feedback, FeedbackEventType, "Góp ý, kiến nghị"),
+    DataCorrection(DataCorrection, data_correction, DataCorrectionEventType, "Điều chỉnh dữ liệu"),
+    Station(Station, station, StationLifecycleEventType, "Trạm công dân số"),
+    Lookup(Lookup, lookup, LookupEventType, "Tra cứu"),
+}
+
 impl AnyAggregate {
-    /// A fresh instance of the named type.
-    pub fn new(aggregate_type: &str) -> Result<Self, LoadError> {
-        Ok(match aggregate_type {
-            Dossier::TYPE => Self::Dossier(Dossier::default()),
-            Payment::TYPE => Self::Payment(Payment::default()),
-            SecurityReport::TYPE => Self::SecurityReport(SecurityReport::default()),
-            HealthInsuranceRegistration::TYPE => Self::HealthInsurance(HealthInsuranceRegistration::default()),
-            MedicalExamination::TYPE => Self::MedicalExam(MedicalExamination::default()),
-            FinancialService::TYPE => Self::FinancialService(FinancialService::default()),
-            Feedback::TYPE => Self::Feedback(Feedback::default()),
-            DataCorrection::TYPE => Self::DataCorrection(DataCorrection::default()),
-            Station::TYPE => Self::Station(Station::default()),
-            Lookup::TYPE => Self::Lookup(Lookup::default()),
-            other => return Err(LoadError::UnknownType(other.to_string())),
-        })
-    }
-
-    /// Applies one stored event while loading the aggregate from the log. An event stored in an
-    /// older version is upcast to the current one first; one of a version this code does not know
-    /// is refused rather than misread.
-    pub fn apply_stored(
-        &mut self,
-        event_type: &str,
-        event_version: i32,
-        payload: &serde_json::Value,
-    ) -> Result<(), LoadError> {
-        let (version, payload) = upcast(event_type, event_version, payload.clone());
-        let stored = Stored { event_type, event_version, version, payload };
-        match self {
-            Self::Dossier(a) => a.apply(stored.read()?),
-            Self::Payment(a) => a.apply(stored.read()?),
-            Self::SecurityReport(a) => a.apply(stored.read()?),
-            Self::HealthInsurance(a) => a.apply(stored.read()?),
-            Self::MedicalExam(a) => a.apply(stored.read()?),
-            Self::FinancialService(a) => a.apply(stored.read()?),
-            Self::Feedback(a) => a.apply(stored.read()?),
-            Self::DataCorrection(a) => a.apply(stored.read()?),
-            Self::Station(a) => a.apply(stored.read()?),
-            Self::Lookup(a) => a.apply(stored.read()?),
-        }
-        Ok(())
-    }
-
-    /// Runs a command through the aggregate's `handle`; on success the aggregate has applied the
-    /// new events and they are returned for the store.
-    pub async fn execute(&mut self, command: AnyCommand) -> Result<Vec<SerializedEvent>, DomainError> {
-        match (self, command) {
-            (Self::Dossier(a), AnyCommand::Dossier(c)) => run(a, c).await,
-            (Self::Payment(a), AnyCommand::Payment(c)) => run(a, c).await,
-            (Self::SecurityReport(a), AnyCommand::SecurityReport(c)) => run(a, c).await,
-            (Self::HealthInsurance(a), AnyCommand::HealthInsurance(c)) => run(a, c).await,
-            (Self::MedicalExam(a), AnyCommand::MedicalExam(c)) => run(a, c).await,
-            (Self::FinancialService(a), AnyCommand::FinancialService(c)) => run(a, c).await,
-            (Self::Feedback(a), AnyCommand::Feedback(c)) => run(a, c).await,
-            (Self::DataCorrection(a), AnyCommand::DataCorrection(c)) => run(a, c).await,
-            (Self::Station(a), AnyCommand::Station(c)) => run(a, c).await,
-            (Self::Lookup(a), AnyCommand::Lookup(c)) => run(a, c).await,
-            _ => Err(DomainError::new("command addressed to an aggregate of another type")),
-        }
+    /// Applies one stored event while loading the aggregate from the log (see [`AnyEvent::read`]).
+    pub fn apply_stored(&mut self, event_type: &str, event_version: i32, payload: &Value) -> Result<(), LoadError> {
+        self.apply_event(AnyEvent::read(self.aggregate_type(), event_type, event_version, payload)?)
     }
 }
 
@@ -166,7 +291,11 @@ fn version_of(event: &impl DomainEvent) -> i32 {
     event.event_version().parse().expect("event versions are integers")
 }
 
-async fn run<A>(aggregate: &mut A, command: A::Command) -> Result<Vec<SerializedEvent>, DomainError>
+async fn run<A>(
+    aggregate: &mut A,
+    command: A::Command,
+    any: impl Fn(A::Event) -> AnyEvent,
+) -> Result<Vec<SerializedEvent>, DomainError>
 where
     A: Aggregate<Services = (), Error = DomainError>,
 {
@@ -180,6 +309,7 @@ where
             event_type: e.event_type(),
             event_version: version_of(&e),
             payload: serde_json::to_value(&e).expect("events always serialise"),
+            event: any(e),
         })
         .collect())
 }

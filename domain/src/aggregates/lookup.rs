@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use protocol::kinds::LookupKinds;
-use protocol::{StationId, WardCode};
+use protocol::{FieldError, StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
+use protocol::citizen::CitizenRef;
 use protocol::kinds::LookupTopic;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,20 +19,45 @@ pub enum LookupCommand {
     RecordLookup { topic: LookupTopic, station: StationId, ward: WardCode, at: DateTime<Utc> },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(LookupEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum LookupEvent {
     LookupPerformed { topic: LookupTopic, station: StationId, ward: WardCode, at: DateTime<Utc> },
 }
 
 impl DomainEvent for LookupEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::LookupPerformed { .. } => "LookupPerformed".into(),
-        }
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
     }
+}
+
+impl Concerns for LookupEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        None
+    }
+}
+
+impl LookupEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::LookupPerformed => EventInfo::visit("Tra cứu tại trạm"),
+        }
+    }
+}
+
+/// Lookups are usage counts; staff have nothing to do with them.
+pub(crate) const STAFF_COMMANDS: &[&str] = &[];
+
+pub(crate) fn staff_command(name: &str, _: &serde_json::Value, _: DateTime<Utc>) -> Result<LookupCommand, FieldError> {
+    Err(super::staff::not_here(name))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +88,16 @@ impl Aggregate for Lookup {
         match event {
             LookupEvent::LookupPerformed { topic, .. } => self.topic = Some(topic),
         }
+    }
+}
+
+/// Where a lookup goes: one aggregate per lookup, named by its event.
+pub(crate) fn route(kind: LookupKinds, o: &Origin) -> (String, LookupCommand) {
+    match kind {
+        LookupKinds::Performed(l) => (
+            o.event_id.to_string(),
+            LookupCommand::RecordLookup { topic: l.topic, station: o.station.clone(), ward: o.ward.clone(), at: o.at },
+        ),
     }
 }
 
@@ -96,15 +132,5 @@ mod tests {
             .given(vec![performed()])
             .when(record())
             .then_expect_error_message("this lookup was already recorded");
-    }
-}
-
-/// Where a lookup goes: one aggregate per lookup, named by its event.
-pub(crate) fn route(kind: LookupKinds, o: &Origin) -> (String, LookupCommand) {
-    match kind {
-        LookupKinds::Performed(l) => (
-            o.event_id.to_string(),
-            LookupCommand::RecordLookup { topic: l.topic, station: o.station.clone(), ward: o.ward.clone(), at: o.at },
-        ),
     }
 }

@@ -21,24 +21,37 @@ pub mod payment;
 pub mod security_report;
 pub mod station;
 
-use cqrs_es::Aggregate;
-
-pub use any::{AnyAggregate, AnyCommand, LoadError, SerializedEvent};
-pub use data_correction::{DataCorrection, DataCorrectionCommand, DataCorrectionEvent, DataCorrectionStatus};
-pub use dossier::{Dossier, DossierCommand, DossierEvent, DossierStatus};
-pub use feedback::{Feedback, FeedbackCommand, FeedbackEvent, FeedbackStatus};
-pub use financial_service::{FinancialService, FinancialServiceCommand, FinancialServiceEvent, FinancialServiceStatus};
-pub use health_insurance::{
-    HealthInsuranceCommand, HealthInsuranceEvent, HealthInsuranceRegistration, HealthInsuranceStatus,
+pub use any::{
+    aggregate_types, services, staff_commands, AnyAggregate, AnyCommand, AnyEvent, AnyEventType, Concerns, EventInfo,
+    LoadError, SerializedEvent,
 };
-pub use lookup::{Lookup, LookupCommand, LookupEvent};
-pub use medical_exam::{MedicalExamCommand, MedicalExamEvent, MedicalExamStatus, MedicalExamination};
-pub use payment::{Payment, PaymentCommand, PaymentEvent, PaymentStatus};
+pub use data_correction::{
+    DataCorrection, DataCorrectionCommand, DataCorrectionEvent, DataCorrectionEventType, DataCorrectionStatus,
+};
+pub use dossier::{Dossier, DossierCommand, DossierEvent, DossierEventType, DossierStatus};
+pub use feedback::{Feedback, FeedbackCommand, FeedbackEvent, FeedbackEventType, FeedbackStatus};
+pub use financial_service::{
+    FinancialService, FinancialServiceCommand, FinancialServiceEvent, FinancialServiceEventType, FinancialServiceStatus,
+};
+pub use health_insurance::{
+    HealthInsuranceCommand, HealthInsuranceEvent, HealthInsuranceEventType, HealthInsuranceRegistration,
+    HealthInsuranceStatus,
+};
+pub use lookup::{Lookup, LookupCommand, LookupEvent, LookupEventType};
+pub use medical_exam::{
+    MedicalExamCommand, MedicalExamEvent, MedicalExamEventType, MedicalExamStatus, MedicalExamination,
+};
+pub use payment::{Payment, PaymentCommand, PaymentEvent, PaymentEventType, PaymentStatus};
 pub use route::{route, Origin, Routed};
-pub use security_report::{sla, ReportStatus, SecurityReport, SecurityReportCommand, SecurityReportEvent};
-pub use staff::{staff_command, staff_commands};
-pub use station::{Station, StationCommand, StationLifecycleEvent, StationStatus};
+pub use security_report::{
+    sla, ReportStatus, SecurityReport, SecurityReportCommand, SecurityReportEvent, SecurityReportEventType,
+};
+pub use staff::staff_command;
+pub use station::{Station, StationCommand, StationLifecycleEvent, StationLifecycleEventType, StationStatus};
 pub use upcast::upcast;
+
+/// The cqrs-es trait every aggregate implements (its `TYPE`, `handle`, `apply`).
+pub use cqrs_es::Aggregate;
 
 /// A command refused by an aggregate's invariants.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,21 +62,4 @@ impl DomainError {
     pub fn new(message: impl Into<String>) -> Self {
         Self(message.into())
     }
-}
-
-/// Every aggregate type, as stored in the log's `aggregate_type`.
-pub fn aggregate_types() -> &'static [&'static str] {
-    const TYPES: &[&str] = &[
-        Dossier::TYPE,
-        Payment::TYPE,
-        SecurityReport::TYPE,
-        HealthInsuranceRegistration::TYPE,
-        MedicalExamination::TYPE,
-        FinancialService::TYPE,
-        Feedback::TYPE,
-        DataCorrection::TYPE,
-        Station::TYPE,
-        Lookup::TYPE,
-    ];
-    TYPES
 }

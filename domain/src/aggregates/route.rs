@@ -100,6 +100,40 @@ mod tests {
     }
 
     #[test]
+    fn the_event_a_kind_opens_a_case_with_is_a_visit_and_concerns_the_resident_it_names() {
+        for example in StationEvent::examples() {
+            let name = format!("{}/{}", example.kind(), example.schema());
+            let names_a_resident = example.payload().get("citizen").is_some();
+            let routed = route(example, &origin(EVENT_ID));
+            let mut fresh = AnyAggregate::new(routed.aggregate_type).unwrap();
+            let Ok(events) = block_on(fresh.execute(routed.command)) else { continue };
+            let opening = &events[0].event;
+            assert!(
+                opening.kind().info().visit,
+                "{name} opens a case with {}, which is not counted as a visit",
+                opening.event_type()
+            );
+            assert_eq!(
+                opening.citizen().is_some(),
+                names_a_resident,
+                "{name}: the resident of {}",
+                opening.event_type()
+            );
+        }
+    }
+
+    #[test]
+    fn every_event_type_reads_back_from_its_name_and_no_two_aggregates_share_one() {
+        let all = AnyEventType::all();
+        for t in &all {
+            assert_eq!(AnyEventType::parse(t.name()), Some(*t), "{}", t.name());
+            assert!(!t.info().label.is_empty(), "{} has no label", t.name());
+            assert_eq!(all.iter().filter(|o| o.name() == t.name()).count(), 1, "{} is declared twice", t.name());
+        }
+        assert_eq!(AnyEventType::parse("WeatherReported"), None);
+    }
+
+    #[test]
     fn a_case_a_station_opens_is_named_by_the_opening_event() {
         let opened = [
             StationEvent::from(PaymentMade::example()),

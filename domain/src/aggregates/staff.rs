@@ -7,25 +7,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::any::read_staff_command;
 use super::*;
 use protocol::check::{read, text};
 use protocol::FieldError;
-
-/// The staff commands accepted on an aggregate type (none for an unknown type).
-pub fn staff_commands(aggregate_type: &str) -> &'static [&'static str] {
-    match aggregate_type {
-        Dossier::TYPE => dossier::STAFF_COMMANDS,
-        Payment::TYPE => payment::STAFF_COMMANDS,
-        SecurityReport::TYPE => security_report::STAFF_COMMANDS,
-        HealthInsuranceRegistration::TYPE => health_insurance::STAFF_COMMANDS,
-        MedicalExamination::TYPE => medical_exam::STAFF_COMMANDS,
-        FinancialService::TYPE => financial_service::STAFF_COMMANDS,
-        Feedback::TYPE => feedback::STAFF_COMMANDS,
-        DataCorrection::TYPE => data_correction::STAFF_COMMANDS,
-        Station::TYPE => station::STAFF_COMMANDS,
-        _ => &[],
-    }
-}
 
 /// Reads a staff request body into a command. Errors name the field at fault: `aggregate_type`,
 /// `command`, or the command's own field (`officer`, `reason`, `citizen.pseudonym`, ...).
@@ -53,20 +38,7 @@ pub fn staff_command(aggregate_type: &str, body: &Value, at: DateTime<Utc>) -> R
     let mut fields = body.as_object().cloned().unwrap_or_default();
     fields.remove("command");
     let fields = Value::Object(fields);
-    Ok(match aggregate_type {
-        Dossier::TYPE => AnyCommand::Dossier(dossier::staff_command(name, &fields, at)?),
-        Payment::TYPE => AnyCommand::Payment(payment::staff_command(name, &fields, at)?),
-        SecurityReport::TYPE => AnyCommand::SecurityReport(security_report::staff_command(name, &fields, at)?),
-        HealthInsuranceRegistration::TYPE => {
-            AnyCommand::HealthInsurance(health_insurance::staff_command(name, &fields, at)?)
-        }
-        MedicalExamination::TYPE => AnyCommand::MedicalExam(medical_exam::staff_command(name, &fields, at)?),
-        FinancialService::TYPE => AnyCommand::FinancialService(financial_service::staff_command(name, &fields, at)?),
-        Feedback::TYPE => AnyCommand::Feedback(feedback::staff_command(name, &fields, at)?),
-        DataCorrection::TYPE => AnyCommand::DataCorrection(data_correction::staff_command(name, &fields, at)?),
-        Station::TYPE => AnyCommand::Station(station::staff_command(name, &fields, at)?),
-        _ => return Err(not_here(name)),
-    })
+    read_staff_command(aggregate_type, name, &fields, at)
 }
 
 /// A command's fields read as a typed form; errors name the field.

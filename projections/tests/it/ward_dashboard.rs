@@ -2,28 +2,88 @@
 //! never count an event twice.
 
 use chrono::{DateTime, Utc};
+use domain::aggregates::{
+    AnyEvent, DossierEvent, MedicalExamEvent, PaymentEvent, SecurityReportEvent, StationLifecycleEvent,
+};
 use projections::WardDashboard;
+use protocol::kinds::{BillType, Severity, Specialty};
+use protocol::{StationId, WardCode};
 use serde_json::json;
 use store::{AppendBatch, NewEvent, Store};
 use testkit::TestDb;
 use uuid::Uuid;
 
-fn event(ward: &str, station: &str, event_type: &str, at: &str) -> NewEvent {
+fn at(at: &str) -> DateTime<Utc> {
+    at.parse().unwrap()
+}
+
+/// A domain event as the log stores it, recorded by `station` (or by staff, with none).
+fn stored(ward: &str, station: Option<&str>, event: impl Into<AnyEvent>, at: &str) -> NewEvent {
+    let event = event.into();
+    let (event_type, event_version, payload) = event.serialize();
     NewEvent {
         event_id: Uuid::now_v7(),
-        aggregate_type: "payment".into(),
+        aggregate_type: event.kind().aggregate_type().into(),
         aggregate_id: Uuid::now_v7().to_string(),
         aggregate_seq: 1,
-        event_type: event_type.into(),
-        event_version: 1,
-        payload: json!({}),
-        metadata: json!({}),
-        station_id: Some(station.into()),
+        event_type,
+        event_version,
+        payload,
+        metadata: match station {
+            Some(_) => json!({}),
+            None => json!({"source": "staff", "actor": "Trung úy A"}),
+        },
+        station_id: station.map(str::to_string),
         ward_code: Some(ward.into()),
-        occurred_at: at.parse().unwrap(),
+        occurred_at: self::at(at),
         raw: None,
         signature: None,
     }
+}
+
+fn ids(ward: &str, station: &str) -> (StationId, WardCode) {
+    (StationId::parse(station).unwrap(), WardCode::parse(ward).unwrap())
+}
+
+/// A station visit of one of three kinds: a dossier, a payment, a security report.
+fn visit(ward: &str, station: &str, kind: usize, when: &str) -> NewEvent {
+    let (st, wc) = ids(ward, station);
+    let at = at(when);
+    let event: AnyEvent = match kind % 3 {
+        0 => DossierEvent::DossierSubmitted {
+            dossier_code: "000.00.25.H29-251010-0001".into(),
+            procedure_code: "1.001193".into(),
+            fee_vnd: 0,
+            citizen: None,
+            station: st,
+            ward: wc,
+            at,
+        }
+        .into(),
+        1 => PaymentEvent::PaymentMade {
+            bill_type: BillType::Electricity,
+            provider: "EVNHCMC".into(),
+            bill_reference: "PE04000123456".into(),
+            amount_vnd: 452_000,
+            station: st,
+            ward: wc,
+            at,
+        }
+        .into(),
+        _ => SecurityReportEvent::SecurityReportFiled {
+            category: "noise".into(),
+            severity: Severity::Low,
+            location: "Tháp A".into(),
+            description: "Karaoke".into(),
+            station: st,
+            ward: wc,
+            at,
+            acknowledge_by: at,
+            resolve_by: at,
+        }
+        .into(),
+    };
+    stored(ward, Some(station), event, when)
 }
 
 /// 2025-10-10 in Ho Chi Minh City runs from 2025-10-09T17:00Z to 2025-10-10T17:00Z.
@@ -31,10 +91,9 @@ async fn fill(store: &Store) {
     let mut w = store.writer().await.unwrap();
     let mut events = Vec::new();
     for i in 0..30 {
-        let kind = ["DossierSubmitted", "PaymentMade", "SecurityReportFiled"][i % 3];
-        events.push(event("27097", "st-a", kind, "2025-10-10T16:30:00Z")); // 23:30 local, the 10th
-        events.push(event("27097", "st-b", kind, "2025-10-10T17:30:00Z")); // 00:30 local, the 11th
-        events.push(event("26740", "st-c", kind, "2025-10-09T16:00:00Z")); // the 9th
+        events.push(visit("27097", "st-a", i, "2025-10-10T16:30:00Z")); // 23:30 local, the 10th
+        events.push(visit("27097", "st-b", i, "2025-10-10T17:30:00Z")); // 00:30 local, the 11th
+        events.push(visit("26740", "st-c", i, "2025-10-09T16:00:00Z")); // the 9th
     }
     for chunk in events.chunks(7) {
         w.append(&AppendBatch { events: chunk.to_vec(), ..Default::default() }).await.unwrap();
@@ -78,39 +137,56 @@ async fn counts_are_exact_and_today_is_the_local_day(db: TestDb) {
     assert_eq!((empty.total, empty.stations, empty.last_seen_at), (0, 0, None));
 }
 
-fn staff(ward: &str, event_type: &str, at: &str) -> NewEvent {
-    NewEvent {
-        station_id: None,
-        metadata: json!({"source": "staff", "actor": "Trung úy A"}),
-        ..event(ward, "-", event_type, at)
-    }
+fn staff(ward: &str, event: impl Into<AnyEvent>, when: &str) -> NewEvent {
+    stored(ward, None, event, when)
 }
 
-fn heartbeat(ward: &str, station: &str, depth: i64, skew: i64, at: &str) -> NewEvent {
-    let payload = json!({"StationHeartbeatRecorded": {"agent_version": "0.2.0", "outbox_depth": depth, "clock_skew_ms": skew, "at": at}});
-    NewEvent { payload, aggregate_type: "station".into(), ..event(ward, station, "StationHeartbeatRecorded", at) }
+fn acknowledged(when: &str) -> SecurityReportEvent {
+    SecurityReportEvent::SecurityReportAcknowledged { at: at(when) }
 }
 
-fn with_citizen(ward: &str, station: &str, band: &str, sex: &str, at: &str) -> NewEvent {
+fn resolution_overdue(when: &str) -> SecurityReportEvent {
+    SecurityReportEvent::SecurityReportResolutionOverdue { resolve_by: at(when), at: at(when) }
+}
+
+fn heartbeat(ward: &str, station: &str, depth: u64, skew: i64, when: &str) -> NewEvent {
+    let beat = StationLifecycleEvent::StationHeartbeatRecorded {
+        agent_version: "0.2.0".into(),
+        outbox_depth: depth,
+        clock_skew_ms: skew,
+        at: at(when),
+    };
+    stored(ward, Some(station), beat, when)
+}
+
+fn with_citizen(ward: &str, station: &str, band: &str, sex: &str, when: &str) -> NewEvent {
     let citizen = json!({"key_id": "k1", "pseudonym": "ab".repeat(32), "age_band": band, "sex": sex});
-    let payload = json!({"MedicalExamBooked": {"specialty": "cardiology", "citizen": citizen}});
-    NewEvent { payload, ..event(ward, station, "MedicalExamBooked", at) }
+    let (st, wc) = ids(ward, station);
+    let booked = MedicalExamEvent::MedicalExamBooked {
+        specialty: Specialty::Cardiology,
+        doctor: None,
+        citizen: serde_json::from_value(citizen).unwrap(),
+        station: st,
+        ward: wc,
+        at: at(when),
+    };
+    stored(ward, Some(station), booked, when)
 }
 
 async fn staff_actions_heartbeats_and_residents_have_their_own_figures(db: TestDb) {
     let store = db.store().await;
     let at = "2025-10-10T03:00:00Z";
     let events = vec![
-        event("27097", "st-a", "SecurityReportFiled", at),
-        staff("27097", "SecurityReportAcknowledged", at),
-        staff("27097", "SecurityReportAcknowledged", at),
-        staff("27097", "SecurityReportResolutionOverdue", at),
+        visit("27097", "st-a", 2, at),
+        staff("27097", acknowledged(at), at),
+        staff("27097", acknowledged(at), at),
+        staff("27097", resolution_overdue(at), at),
         heartbeat("27097", "st-a", 3, -120, at),
         heartbeat("27097", "st-a", 0, 40, "2025-10-10T03:05:00Z"),
         with_citizen("27097", "st-a", "60-74", "female", at),
         with_citizen("27097", "st-a", "75+", "male", at),
         with_citizen("27097", "st-a", "18-39", "female", at),
-        event("27097", "st-a", "PaymentMade", "2025-10-10T03:10:00Z"),
+        visit("27097", "st-a", 1, "2025-10-10T03:10:00Z"),
     ];
     let mut w = store.writer().await.unwrap();
     w.append(&AppendBatch { events, ..Default::default() }).await.unwrap();
@@ -142,10 +218,10 @@ async fn a_rebuild_from_position_zero_equals_the_live_model(db: TestDb) {
     for i in 0..20 {
         let at = "2025-10-10T03:00:00Z";
         let batch = (0..5).map(|j| match j {
-            0 => staff("27097", "DossierReceived", at),
+            0 => staff("27097", DossierEvent::DossierReceived { at: self::at(at) }, at),
             1 => heartbeat("27097", &format!("st-{}", i % 4), i, 10, at),
             2 => with_citizen("26740", &format!("st-{}", i % 4), "75+", "female", at),
-            _ => event("27097", &format!("st-{}", (i + j) % 4), "PaymentMade", at),
+            _ => visit("27097", &format!("st-{}", (i + j) % 4), 1, at),
         });
         w.append(&AppendBatch { events: batch.collect(), ..Default::default() }).await.unwrap();
         if i % 3 == 0 {

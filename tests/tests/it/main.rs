@@ -10,3 +10,4 @@ mod services;
 mod station_api;
 mod station_lifecycle;
 mod support;
+mod tidy;

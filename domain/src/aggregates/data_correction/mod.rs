@@ -17,7 +17,7 @@ use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
 use protocol::kinds::{check_fields, CitizenField, CorrectionChannel};
 
@@ -45,7 +45,11 @@ pub enum DataCorrectionCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(DataCorrectionEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum DataCorrectionEvent {
     DataCorrectionRequested {
         fields: Vec<CitizenField>,
@@ -71,16 +75,32 @@ pub enum DataCorrectionEvent {
 
 impl DomainEvent for DataCorrectionEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::DataCorrectionRequested { .. } => "DataCorrectionRequested",
-            Self::DataCorrectionVerified { .. } => "DataCorrectionVerified",
-            Self::DataCorrected { .. } => "DataCorrected",
-            Self::DataCorrectionRejected { .. } => "DataCorrectionRejected",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
+    }
+}
+
+impl Concerns for DataCorrectionEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        match self {
+            Self::DataCorrectionRequested { citizen, .. } => Some(citizen),
+            _ => None,
+        }
+    }
+}
+
+impl DataCorrectionEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::DataCorrectionRequested => EventInfo::visit("Điều chỉnh dữ liệu: tiếp nhận"),
+            Self::DataCorrectionVerified => EventInfo::case("Điều chỉnh dữ liệu: đã xác minh"),
+            Self::DataCorrected => EventInfo::case("Điều chỉnh dữ liệu: đã điều chỉnh"),
+            Self::DataCorrectionRejected => EventInfo::case("Điều chỉnh dữ liệu: từ chối"),
+        }
     }
 }
 

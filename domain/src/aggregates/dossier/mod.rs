@@ -16,7 +16,7 @@ use protocol::kinds::DossierKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +68,11 @@ pub enum DossierCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(DossierEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum DossierEvent {
     DossierSubmitted {
         dossier_code: String,
@@ -115,21 +119,37 @@ pub enum DossierEvent {
 
 impl DomainEvent for DossierEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::DossierSubmitted { .. } => "DossierSubmitted",
-            Self::DossierReceived { .. } => "DossierReceived",
-            Self::MoreDocumentsRequested { .. } => "MoreDocumentsRequested",
-            Self::DocumentsProvided { .. } => "DocumentsProvided",
-            Self::DossierProcessingStarted { .. } => "DossierProcessingStarted",
-            Self::DossierResultReady { .. } => "DossierResultReady",
-            Self::DossierCompleted { .. } => "DossierCompleted",
-            Self::DossierReturned { .. } => "DossierReturned",
-            Self::DossierRejected { .. } => "DossierRejected",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
+    }
+}
+
+impl Concerns for DossierEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        match self {
+            Self::DossierSubmitted { citizen, .. } => citizen.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl DossierEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::DossierSubmitted => EventInfo::visit("Hồ sơ: nộp tại trạm"),
+            Self::DossierReceived => EventInfo::case("Hồ sơ: cơ quan tiếp nhận"),
+            Self::MoreDocumentsRequested => EventInfo::case("Hồ sơ: yêu cầu bổ sung"),
+            Self::DocumentsProvided => EventInfo::visit("Hồ sơ: bổ sung giấy tờ tại trạm"),
+            Self::DossierProcessingStarted => EventInfo::case("Hồ sơ: đang xử lý"),
+            Self::DossierResultReady => EventInfo::case("Hồ sơ: có kết quả"),
+            Self::DossierCompleted => EventInfo::case("Hồ sơ: hoàn thành"),
+            Self::DossierReturned => EventInfo::case("Hồ sơ: trả lại"),
+            Self::DossierRejected => EventInfo::case("Hồ sơ: từ chối"),
+        }
     }
 }
 

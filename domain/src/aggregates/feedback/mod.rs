@@ -14,7 +14,7 @@ use protocol::kinds::FeedbackKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
 use protocol::kinds::FeedbackTopic;
 
@@ -35,7 +35,11 @@ pub enum FeedbackCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(FeedbackEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum FeedbackEvent {
     FeedbackSubmitted {
         topic: FeedbackTopic,
@@ -54,14 +58,30 @@ pub enum FeedbackEvent {
 
 impl DomainEvent for FeedbackEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::FeedbackSubmitted { .. } => "FeedbackSubmitted",
-            Self::FeedbackAnswered { .. } => "FeedbackAnswered",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
+    }
+}
+
+impl Concerns for FeedbackEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        match self {
+            Self::FeedbackSubmitted { citizen, .. } => citizen.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl FeedbackEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::FeedbackSubmitted => EventInfo::visit("Góp ý: gửi tại trạm"),
+            Self::FeedbackAnswered => EventInfo::case("Góp ý: đã trả lời"),
+        }
     }
 }
 

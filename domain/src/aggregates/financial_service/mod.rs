@@ -16,7 +16,7 @@ use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
 use protocol::kinds::FinancialServiceKind;
 
@@ -44,7 +44,11 @@ pub enum FinancialServiceCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(FinancialServiceEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum FinancialServiceEvent {
     FinancialServiceRequested {
         service: FinancialServiceKind,
@@ -68,16 +72,32 @@ pub enum FinancialServiceEvent {
 
 impl DomainEvent for FinancialServiceEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::FinancialServiceRequested { .. } => "FinancialServiceRequested",
-            Self::FinancialServiceForwarded { .. } => "FinancialServiceForwarded",
-            Self::FinancialServiceApproved { .. } => "FinancialServiceApproved",
-            Self::FinancialServiceDeclined { .. } => "FinancialServiceDeclined",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
+    }
+}
+
+impl Concerns for FinancialServiceEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        match self {
+            Self::FinancialServiceRequested { citizen, .. } => Some(citizen),
+            _ => None,
+        }
+    }
+}
+
+impl FinancialServiceEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::FinancialServiceRequested => EventInfo::visit("Ngân hàng, viễn thông: yêu cầu tại trạm"),
+            Self::FinancialServiceForwarded => EventInfo::case("Ngân hàng, viễn thông: chuyển đối tác"),
+            Self::FinancialServiceApproved => EventInfo::case("Ngân hàng, viễn thông: chấp thuận"),
+            Self::FinancialServiceDeclined => EventInfo::case("Ngân hàng, viễn thông: từ chối"),
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
 use protocol::kinds::{check_household, HealthInsurancePlan};
 
@@ -46,7 +46,11 @@ pub enum HealthInsuranceCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(HealthInsuranceEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum HealthInsuranceEvent {
     HealthInsuranceRequested {
         plan: HealthInsurancePlan,
@@ -71,16 +75,32 @@ pub enum HealthInsuranceEvent {
 
 impl DomainEvent for HealthInsuranceEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::HealthInsuranceRequested { .. } => "HealthInsuranceRequested",
-            Self::HealthInsuranceAppointmentScheduled { .. } => "HealthInsuranceAppointmentScheduled",
-            Self::HealthInsuranceCompleted { .. } => "HealthInsuranceCompleted",
-            Self::HealthInsuranceCancelled { .. } => "HealthInsuranceCancelled",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
+    }
+}
+
+impl Concerns for HealthInsuranceEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        match self {
+            Self::HealthInsuranceRequested { citizen, .. } => Some(citizen),
+            _ => None,
+        }
+    }
+}
+
+impl HealthInsuranceEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::HealthInsuranceRequested => EventInfo::visit("BHYT: đăng ký tại trạm"),
+            Self::HealthInsuranceAppointmentScheduled => EventInfo::case("BHYT: đặt lịch"),
+            Self::HealthInsuranceCompleted => EventInfo::case("BHYT: hoàn tất"),
+            Self::HealthInsuranceCancelled => EventInfo::case("BHYT: hủy"),
+        }
     }
 }
 

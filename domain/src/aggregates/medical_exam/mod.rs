@@ -16,7 +16,7 @@ use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
 use protocol::kinds::Specialty;
 
@@ -46,7 +46,11 @@ pub enum MedicalExamCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(MedicalExamEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum MedicalExamEvent {
     MedicalExamBooked {
         specialty: Specialty,
@@ -74,16 +78,32 @@ pub enum MedicalExamEvent {
 
 impl DomainEvent for MedicalExamEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::MedicalExamBooked { .. } => "MedicalExamBooked",
-            Self::MedicalExamScheduled { .. } => "MedicalExamScheduled",
-            Self::MedicalExamCompleted { .. } => "MedicalExamCompleted",
-            Self::MedicalExamCancelled { .. } => "MedicalExamCancelled",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
+    }
+}
+
+impl Concerns for MedicalExamEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        match self {
+            Self::MedicalExamBooked { citizen, .. } => Some(citizen),
+            _ => None,
+        }
+    }
+}
+
+impl MedicalExamEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::MedicalExamBooked => EventInfo::visit("Khám từ xa: đặt khám tại trạm"),
+            Self::MedicalExamScheduled => EventInfo::case("Khám từ xa: xếp lịch"),
+            Self::MedicalExamCompleted => EventInfo::case("Khám từ xa: đã khám"),
+            Self::MedicalExamCancelled => EventInfo::case("Khám từ xa: hủy"),
+        }
     }
 }
 

@@ -16,7 +16,8 @@ use protocol::kinds::PaymentKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
+use protocol::citizen::CitizenRef;
 use protocol::kinds::BillType;
 use protocol::Vnd;
 
@@ -50,7 +51,11 @@ pub enum PaymentCommand {
     RefundPayment { reason: String, at: DateTime<Utc> },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(PaymentEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum PaymentEvent {
     PaymentMade {
         bill_type: BillType,
@@ -88,17 +93,30 @@ pub enum PaymentEvent {
 
 impl DomainEvent for PaymentEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::PaymentMade { .. } => "PaymentMade",
-            Self::PaymentInitiated { .. } => "PaymentInitiated",
-            Self::PaymentSucceeded { .. } => "PaymentSucceeded",
-            Self::PaymentFailed { .. } => "PaymentFailed",
-            Self::PaymentRefunded { .. } => "PaymentRefunded",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
+    }
+}
+
+impl Concerns for PaymentEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        None
+    }
+}
+
+impl PaymentEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::PaymentMade => EventInfo::visit("Thanh toán tại trạm"),
+            Self::PaymentInitiated => EventInfo::visit("Thanh toán: khởi tạo tại trạm"),
+            Self::PaymentSucceeded => EventInfo::case("Thanh toán: thành công"),
+            Self::PaymentFailed => EventInfo::case("Thanh toán: không thành công"),
+            Self::PaymentRefunded => EventInfo::case("Thanh toán: hoàn tiền"),
+        }
     }
 }
 

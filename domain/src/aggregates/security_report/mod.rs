@@ -18,7 +18,8 @@ use protocol::kinds::SecurityReportKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
 
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
+use protocol::citizen::CitizenRef;
 use protocol::kinds::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,7 +59,11 @@ pub enum SecurityReportCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(SecurityReportEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum SecurityReportEvent {
     /// Version 2: v1 had no deadlines (the upcaster adds them from `at` and the [`sla`] table).
     SecurityReportFiled {
@@ -105,17 +110,7 @@ pub enum SecurityReportEvent {
 
 impl DomainEvent for SecurityReportEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::SecurityReportFiled { .. } => "SecurityReportFiled",
-            Self::SecurityReportAcknowledged { .. } => "SecurityReportAcknowledged",
-            Self::SecurityReportAssigned { .. } => "SecurityReportAssigned",
-            Self::SecurityReportResolved { .. } => "SecurityReportResolved",
-            Self::SecurityReportClosed { .. } => "SecurityReportClosed",
-            Self::SecurityReportReopened { .. } => "SecurityReportReopened",
-            Self::SecurityReportAcknowledgementOverdue { .. } => "SecurityReportAcknowledgementOverdue",
-            Self::SecurityReportResolutionOverdue { .. } => "SecurityReportResolutionOverdue",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         match self {
@@ -123,6 +118,29 @@ impl DomainEvent for SecurityReportEvent {
             _ => "1",
         }
         .into()
+    }
+}
+
+impl Concerns for SecurityReportEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        None
+    }
+}
+
+impl SecurityReportEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::SecurityReportFiled => EventInfo::visit("ANTT: phản ánh tại trạm"),
+            Self::SecurityReportAcknowledged => EventInfo::case("ANTT: tiếp nhận"),
+            Self::SecurityReportAssigned => EventInfo::case("ANTT: giao cán bộ"),
+            Self::SecurityReportResolved => EventInfo::case("ANTT: đã xử lý"),
+            Self::SecurityReportClosed => EventInfo::case("ANTT: đóng"),
+            Self::SecurityReportReopened => EventInfo::case("ANTT: mở lại"),
+            Self::SecurityReportAcknowledgementOverdue => EventInfo::case("ANTT: quá hạn tiếp nhận"),
+            Self::SecurityReportResolutionOverdue => EventInfo::case("ANTT: quá hạn xử lý"),
+        }
     }
 }
 

@@ -19,7 +19,8 @@ use protocol::WardCode;
 use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{require, Lifecycle};
-use super::DomainError;
+use super::{Concerns, DomainError, EventInfo};
+use protocol::citizen::CitizenRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StationCommand {
@@ -60,7 +61,11 @@ pub enum StationCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(StationLifecycleEventType),
+    derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
+)]
 pub enum StationLifecycleEvent {
     StationPlanned { ward: WardCode, building: String, at: DateTime<Utc> },
     StationEnrolled { public_key: String, at: DateTime<Utc> },
@@ -74,20 +79,33 @@ pub enum StationLifecycleEvent {
 
 impl DomainEvent for StationLifecycleEvent {
     fn event_type(&self) -> String {
-        match self {
-            Self::StationPlanned { .. } => "StationPlanned",
-            Self::StationEnrolled { .. } => "StationEnrolled",
-            Self::StationActivated { .. } => "StationActivated",
-            Self::StationSuspended { .. } => "StationSuspended",
-            Self::StationResumed { .. } => "StationResumed",
-            Self::StationDecommissioned { .. } => "StationDecommissioned",
-            Self::StationHeartbeatRecorded { .. } => "StationHeartbeatRecorded",
-            Self::StationKeyRotated { .. } => "StationKeyRotated",
-        }
-        .into()
+        <&'static str>::from(self).into()
     }
     fn event_version(&self) -> String {
         "1".into()
+    }
+}
+
+impl Concerns for StationLifecycleEvent {
+    /// Checked against every kind's example in `route`'s tests.
+    fn citizen(&self) -> Option<&CitizenRef> {
+        None
+    }
+}
+
+impl StationLifecycleEventType {
+    /// How dashboards name and count this event.
+    pub fn info(self) -> EventInfo {
+        match self {
+            Self::StationPlanned => EventInfo::case("Trạm: đưa vào kế hoạch"),
+            Self::StationEnrolled => EventInfo::case("Trạm: đăng ký khóa"),
+            Self::StationActivated => EventInfo::case("Trạm: đưa vào hoạt động"),
+            Self::StationSuspended => EventInfo::case("Trạm: tạm dừng"),
+            Self::StationResumed => EventInfo::case("Trạm: hoạt động lại"),
+            Self::StationDecommissioned => EventInfo::case("Trạm: ngừng sử dụng"),
+            Self::StationHeartbeatRecorded => EventInfo::case("Trạm: báo trạng thái"),
+            Self::StationKeyRotated => EventInfo::case("Trạm: đổi khóa"),
+        }
     }
 }
 
