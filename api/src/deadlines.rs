@@ -26,6 +26,7 @@ pub async fn check_once(reports: &SecurityReports, staff: &StaffHandle) -> anyho
             actor: ACTOR.into(),
             ward_code: Some(report.ward_code.clone()),
             at: now,
+            enrollment_code_hash: None,
         };
         match staff.execute(c).await {
             Ok(events) => recorded += events.len(),

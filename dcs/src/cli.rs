@@ -148,9 +148,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
             let store = Store::connect(&database_url).await.context("cannot open the database")?;
-            let state = api::AppState::new(store, None);
+            // Planning appends the station's first event, so it needs the log's one writer.
+            let link = Box::new(bus::memory::MemoryBus::new());
+            let ingest = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                ingest::Ingest::new(store.clone(), link, ingest::IngestConfig::default()),
+            )
+            .await
+            .map_err(|_| {
+                anyhow::anyhow!("a hub is running on this database; plan through it: POST /api/v1/stations")
+            })??;
+            let state = api::AppState::new(store, Some(ingest.staff()));
+            let stop = CancellationToken::new();
+            let writer = tokio::spawn(ingest.run(stop.clone()));
             let req = api::routes::PlanRequest { station_id: station, ward_code: ward, building };
-            let planned = api::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let planned = api::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"));
+            stop.cancel();
+            writer.await??;
+            let planned = planned?;
             println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);
             println!("enrollment code: {}", planned.enrollment_code);
             Ok(())

@@ -82,9 +82,9 @@ impl Ingest {
             return Err(with_ids(dead(d, SUBJECT_MISMATCH, detail)));
         }
         if self.stations.get(env.station.as_str()).is_none_or(|s| !s.enrolled) {
-            // Planned or enrolled since we last looked?
-            if let Err(e) = self.stations.reload(&self.store).await {
-                tracing::warn!(error = %e, "cannot reload the station registry");
+            // Planned or enrolled by another process since we last looked? (One row, not the registry.)
+            if let Err(e) = self.stations.refresh(&self.store, env.station.as_str()).await {
+                tracing::warn!(error = %e, "cannot read the station registry");
             }
         }
         let Some(station) = self.stations.get(env.station.as_str()) else {

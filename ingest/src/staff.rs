@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::aggregates::{AnyCommand, AnyEvent, SerializedEvent, StationLifecycleEvent};
 use serde::Serialize;
 use serde_json::json;
-use store::{AppendBatch, NewEvent, StationKeyChange};
+use store::{AppendBatch, NewEvent, NewStation, RegistryChange};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -23,6 +23,9 @@ pub struct StaffCommand {
     /// The ward the case belongs to, where known (for ward dashboards and queues).
     pub ward_code: Option<String>,
     pub at: DateTime<Utc>,
+    /// For `PlanStation`: the hash of the station's one-time enrollment code, which the registry
+    /// keeps (never the log).
+    pub enrollment_code_hash: Option<String>,
 }
 
 /// One event a staff command appended.
@@ -65,22 +68,44 @@ impl StaffHandle {
     }
 }
 
-/// What a station's lifecycle events change in the registry ingest verifies against: a rotated
-/// key replaces the old one, a decommissioned station's key is revoked.
-fn key_changes(station_id: &str, events: &[SerializedEvent]) -> Vec<StationKeyChange> {
-    events
-        .iter()
-        .filter_map(|e| {
-            let public_key = match &e.event {
-                AnyEvent::Station(StationLifecycleEvent::StationKeyRotated { public_key, .. }) => {
-                    Some(hex::decode(public_key).ok()?)
-                }
-                AnyEvent::Station(StationLifecycleEvent::StationDecommissioned { .. }) => None,
-                _ => return None,
-            };
-            Some(StationKeyChange { station_id: station_id.to_string(), public_key })
-        })
-        .collect()
+/// What a station's lifecycle events change in the registry ingest verifies against: planned,
+/// enrolled with its first key, a key rotated, a key revoked at decommissioning. Committed with the
+/// events, so the registry and the log never disagree.
+fn registry_changes(
+    station_id: &str,
+    events: &[SerializedEvent],
+    enrollment_code_hash: Option<&str>,
+) -> Result<Vec<RegistryChange>, StaffError> {
+    let id = || station_id.to_string();
+    let key = |hex_key: &str| hex::decode(hex_key).map_err(|e| StaffError::Refused(format!("public_key: {e}")));
+    let mut changes = Vec::new();
+    for e in events {
+        let AnyEvent::Station(event) = &e.event else { continue };
+        changes.push(match event {
+            StationLifecycleEvent::StationPlanned { ward, building, .. } => RegistryChange::Plan(NewStation {
+                station_id: id(),
+                ward_code: ward.to_string(),
+                building: building.clone(),
+                enrollment_code_hash: enrollment_code_hash
+                    .ok_or_else(|| StaffError::Refused("a station is planned with its enrollment code".into()))?
+                    .to_string(),
+            }),
+            StationLifecycleEvent::StationEnrolled { public_key, .. } => {
+                RegistryChange::Enroll { station_id: id(), public_key: key(public_key)? }
+            }
+            StationLifecycleEvent::StationKeyRotated { public_key, .. } => {
+                RegistryChange::Key { station_id: id(), public_key: Some(key(public_key)?) }
+            }
+            StationLifecycleEvent::StationDecommissioned { .. } => {
+                RegistryChange::Key { station_id: id(), public_key: None }
+            }
+            StationLifecycleEvent::StationActivated { .. }
+            | StationLifecycleEvent::StationSuspended { .. }
+            | StationLifecycleEvent::StationResumed { .. }
+            | StationLifecycleEvent::StationHeartbeatRecorded { .. } => continue,
+        });
+    }
+    Ok(changes)
 }
 
 impl Ingest {
@@ -98,7 +123,14 @@ impl Ingest {
         let ward_code = cached.ward.clone().or(c.ward_code);
         let events = cached.state.execute(c.command).await.map_err(|e| StaffError::Refused(e.to_string()))?;
         let metadata = json!({ "actor": c.actor, "source": "staff", "ward": ward_code });
-        let mut batch = AppendBatch { station_keys: key_changes(&c.aggregate_id, &events), ..AppendBatch::default() };
+        let registry = match registry_changes(&c.aggregate_id, &events, c.enrollment_code_hash.as_deref()) {
+            Ok(r) => r,
+            Err(e) => {
+                self.cache.clear();
+                return Err(e);
+            }
+        };
+        let mut batch = AppendBatch { registry, ..AppendBatch::default() };
         for (i, e) in events.into_iter().enumerate() {
             batch.events.push(NewEvent {
                 event_id: Uuid::now_v7(),
@@ -124,8 +156,8 @@ impl Ingest {
                 let cached = self.cache.get_mut(aggregate_type, &c.aggregate_id).expect("ensured");
                 cached.version = before + batch.events.len() as i64;
                 cached.ward = ward_code;
-                for k in &batch.station_keys {
-                    self.stations.set_key(&k.station_id, k.public_key.clone());
+                for change in &batch.registry {
+                    self.stations.apply(change);
                 }
                 if let Some(&last) = a.positions.last() {
                     self.head.send_replace(last);

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use protocol::ChainHash;
-use store::{Store, StoreError};
+use store::{RegistryChange, StationRecord, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct StationState {
@@ -29,21 +29,20 @@ impl Stations {
 
     /// Re-reads the registry: stations planned or enrolled since, and committed cursors.
     pub async fn reload(&mut self, store: &Store) -> Result<(), StoreError> {
-        self.known = store
-            .stations()
-            .await?
-            .into_iter()
-            .map(|r| {
-                let state = StationState {
-                    ward: r.ward_code,
-                    enrolled: r.status == "enrolled",
-                    public_key: r.public_key,
-                    last_seq: r.last_seq as u64,
-                    last_hash: ChainHash::from_hex(&r.last_hash).unwrap_or(protocol::GENESIS),
-                };
-                (r.station_id, state)
-            })
-            .collect();
+        self.known = store.stations().await?.into_iter().map(|r| (r.station_id.clone(), state_of(r))).collect();
+        Ok(())
+    }
+
+    /// Re-reads one station's registry row (one planned or enrolled by another process since).
+    pub async fn refresh(&mut self, store: &Store, id: &str) -> Result<(), StoreError> {
+        match store.station(id).await? {
+            Some(r) => {
+                self.known.insert(r.station_id.clone(), state_of(r));
+            }
+            None => {
+                self.known.remove(id);
+            }
+        }
         Ok(())
     }
 
@@ -51,10 +50,30 @@ impl Stations {
         self.known.get(id)
     }
 
-    /// After a key rotation (`Some`) or a decommissioning (`None`) committed.
-    pub fn set_key(&mut self, id: &str, public_key: Option<Vec<u8>>) {
-        if let Some(s) = self.known.get_mut(id) {
-            s.public_key = public_key;
+    /// A registry change this ingest committed.
+    pub fn apply(&mut self, change: &RegistryChange) {
+        match change {
+            RegistryChange::Plan(s) => {
+                let state = StationState {
+                    ward: s.ward_code.clone(),
+                    enrolled: false,
+                    public_key: None,
+                    last_seq: 0,
+                    last_hash: protocol::GENESIS,
+                };
+                self.known.insert(s.station_id.clone(), state);
+            }
+            RegistryChange::Enroll { station_id, public_key } => {
+                if let Some(s) = self.known.get_mut(station_id) {
+                    s.enrolled = true;
+                    s.public_key = Some(public_key.clone());
+                }
+            }
+            RegistryChange::Key { station_id, public_key } => {
+                if let Some(s) = self.known.get_mut(station_id) {
+                    s.public_key = public_key.clone();
+                }
+            }
         }
     }
 
@@ -63,5 +82,15 @@ impl Stations {
             s.last_seq = seq;
             s.last_hash = hash;
         }
+    }
+}
+
+fn state_of(r: StationRecord) -> StationState {
+    StationState {
+        ward: r.ward_code,
+        enrolled: r.status == "enrolled",
+        public_key: r.public_key,
+        last_seq: r.last_seq as u64,
+        last_hash: ChainHash::from_hex(&r.last_hash).unwrap_or(protocol::GENESIS),
     }
 }

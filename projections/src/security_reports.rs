@@ -5,9 +5,7 @@
 use chrono::{DateTime, Utc};
 use domain::aggregates::{Aggregate, AnyEvent, SecurityReport, SecurityReportEvent};
 use serde::Serialize;
-use sqlx::Row;
-use store::dialect::sql;
-use store::{on_db, LogEntry, Store};
+use store::{LogEntry, Store};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -115,7 +113,7 @@ impl Projection for Model {
 }
 
 /// One report in the queue.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct QueuedReport {
     pub report_id: String,
     pub ward_code: String,
@@ -204,37 +202,8 @@ impl SecurityReports {
              ORDER BY (CASE WHEN acknowledgement_overdue OR resolution_overdue THEN 0 ELSE 1 END), \
              resolve_by, report_id LIMIT {limit}"
         );
-        on_db!(self.projector.store().db(), |pool, pg| {
-            let q = sql(pg, &q);
-            let mut query = sqlx::query(&q);
-            if let Some(w) = &f.ward {
-                query = query.bind(w);
-            }
-            let rows = query.fetch_all(pool).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(QueuedReport {
-                        report_id: r.try_get(0)?,
-                        ward_code: r.try_get(1)?,
-                        station_id: r.try_get(2)?,
-                        category: r.try_get(3)?,
-                        severity: r.try_get(4)?,
-                        location: r.try_get(5)?,
-                        description: r.try_get(6)?,
-                        status: r.try_get(7)?,
-                        officer: r.try_get(8)?,
-                        filed_at: r.try_get(9)?,
-                        acknowledge_by: r.try_get(10)?,
-                        resolve_by: r.try_get(11)?,
-                        acknowledged_at: r.try_get(12)?,
-                        resolved_at: r.try_get(13)?,
-                        acknowledgement_overdue: r.try_get(14)?,
-                        resolution_overdue: r.try_get(15)?,
-                        last_position: r.try_get(16)?,
-                    })
-                })
-                .collect()
-        })
+        let args = f.ward.iter().map(|w| w.as_str().into()).collect();
+        Ok(self.projector.store().fetch_rows(&Statement::new(q, args)).await?)
     }
 
     /// Open reports with a deadline passed by `now` and not yet recorded as crossed.

@@ -7,15 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::aggregates::{AnyEvent, StationLifecycleEvent};
 use serde::Serialize;
-use sqlx::Row;
 use store::{LogEntry, Store};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::projector::{Projection, Projector, Statement};
+use crate::projector::{Projection, Projector, Statement, Value};
 use crate::Result;
-use store::dialect::sql;
-use store::on_db;
 
 /// A value as its serde name (`40-59`, `female`): how the model keys age bands and sexes.
 fn name<T: Serialize>(v: &T) -> String {
@@ -118,6 +115,56 @@ pub struct Snapshot {
 /// The rows of the model, as the projector writes them.
 #[derive(Clone, Copy)]
 pub struct Model;
+
+/// A row of `ward_kind_daily`, `ward_staff_daily` or `ward_citizen_daily`, summed.
+#[derive(sqlx::FromRow)]
+struct CountRow {
+    ward_code: String,
+    kind: String,
+    total: i64,
+    today: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SnapshotRow {
+    ward_code: String,
+    key: String,
+    day: NaiveDate,
+    count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct StationRow {
+    station_id: String,
+    ward_code: String,
+    events: i64,
+    last_seen_at: DateTime<Utc>,
+    last_event_at: DateTime<Utc>,
+    last_position: i64,
+    heartbeat_at: Option<DateTime<Utc>>,
+    agent_version: Option<String>,
+    outbox_depth: Option<i64>,
+    clock_skew_ms: Option<i64>,
+}
+
+impl StationRow {
+    fn activity(self) -> StationActivity {
+        StationActivity {
+            station_id: self.station_id,
+            ward_code: self.ward_code,
+            events: self.events,
+            last_seen_at: self.last_seen_at,
+            last_event_at: self.last_event_at,
+            last_position: self.last_position,
+            heartbeat: self.heartbeat_at.map(|at| StationHeartbeat {
+                at,
+                agent_version: self.agent_version.unwrap_or_default(),
+                outbox_depth: self.outbox_depth.unwrap_or_default(),
+                clock_skew_ms: self.clock_skew_ms.unwrap_or_default(),
+            }),
+        }
+    }
+}
 
 #[derive(Default)]
 struct Heartbeat {
@@ -284,30 +331,19 @@ impl WardDashboard {
         ward: Option<&str>,
         today: NaiveDate,
     ) -> Result<Vec<(String, KindCount)>> {
-        on_db!(self.store().db(), |pool, pg| {
-            let base = format!(
-                "SELECT ward_code, {column}, CAST(SUM(count) AS BIGINT), \
-                 CAST(SUM(CASE WHEN day = $1 THEN count ELSE 0 END) AS BIGINT) FROM {table}"
-            );
-            let q = match ward {
-                Some(_) => {
-                    format!("{base} WHERE ward_code = $2 GROUP BY ward_code, {column} ORDER BY ward_code, {column}")
-                }
-                None => format!("{base} GROUP BY ward_code, {column} ORDER BY ward_code, {column}"),
-            };
-            let q = sql(pg, &q);
-            let mut query = sqlx::query(&q).bind(today);
-            if let Some(w) = ward {
-                query = query.bind(w);
-            }
-            let rows = query.fetch_all(pool).await?;
-            rows.iter()
-                .map(|r| {
-                    let kind = KindCount { kind: r.try_get(1)?, total: r.try_get(2)?, today: r.try_get(3)? };
-                    Ok((r.try_get::<String, _>(0)?, kind))
-                })
-                .collect()
-        })
+        let filter = if ward.is_some() { "WHERE ward_code = $2" } else { "" };
+        let q = format!(
+            "SELECT ward_code, {column} AS kind, CAST(SUM(count) AS BIGINT) AS total, \
+             CAST(SUM(CASE WHEN day = $1 THEN count ELSE 0 END) AS BIGINT) AS today FROM {table} {filter} \
+             GROUP BY ward_code, {column} ORDER BY ward_code, {column}"
+        );
+        let mut args = vec![today.into()];
+        args.extend(ward.map(Value::from));
+        let rows: Vec<CountRow> = self.store().fetch_rows(&Statement::new(q, args)).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.ward_code, KindCount { kind: r.kind, today: r.today, total: r.total }))
+            .collect())
     }
 
     /// Every figure of one ward (or all wards), grouped by ward.
@@ -329,41 +365,14 @@ impl WardDashboard {
     }
 
     async fn station_rows(&self, ward: Option<&str>) -> Result<Vec<StationActivity>> {
-        on_db!(self.store().db(), |pool, pg| {
-            let base = "SELECT station_id, ward_code, events, last_seen_at, last_event_at, last_position, \
-                        heartbeat_at, agent_version, outbox_depth, clock_skew_ms FROM station_activity";
-            let q = match ward {
-                Some(_) => format!("{base} WHERE ward_code = $1 ORDER BY station_id"),
-                None => format!("{base} ORDER BY station_id"),
-            };
-            let q = sql(pg, &q);
-            let mut query = sqlx::query(&q);
-            if let Some(w) = ward {
-                query = query.bind(w);
-            }
-            let rows = query.fetch_all(pool).await?;
-            rows.iter()
-                .map(|r| {
-                    Ok(StationActivity {
-                        station_id: r.try_get(0)?,
-                        ward_code: r.try_get(1)?,
-                        events: r.try_get(2)?,
-                        last_seen_at: r.try_get(3)?,
-                        last_event_at: r.try_get(4)?,
-                        last_position: r.try_get(5)?,
-                        heartbeat: match r.try_get::<Option<DateTime<Utc>>, _>(6)? {
-                            None => None,
-                            Some(at) => Some(StationHeartbeat {
-                                at,
-                                agent_version: r.try_get::<Option<String>, _>(7)?.unwrap_or_default(),
-                                outbox_depth: r.try_get::<Option<i64>, _>(8)?.unwrap_or_default(),
-                                clock_skew_ms: r.try_get::<Option<i64>, _>(9)?.unwrap_or_default(),
-                            }),
-                        },
-                    })
-                })
-                .collect()
-        })
+        let filter = if ward.is_some() { "WHERE ward_code = $1" } else { "" };
+        let q = format!(
+            "SELECT station_id, ward_code, events, last_seen_at, last_event_at, last_position, heartbeat_at, \
+             agent_version, outbox_depth, clock_skew_ms FROM station_activity {filter} ORDER BY station_id"
+        );
+        let rows: Vec<StationRow> =
+            self.store().fetch_rows(&Statement::new(q, ward.map(Value::from).into_iter().collect())).await?;
+        Ok(rows.into_iter().map(StationRow::activity).collect())
     }
 
     fn summary(ward: &protocol::Ward, figures: Figures, stations: &[&StationActivity]) -> WardSummary {
@@ -428,13 +437,9 @@ impl WardDashboard {
             ("ward_staff_daily", "kind"),
             ("ward_citizen_daily", "age_band || '/' || sex"),
         ] {
-            let rows = on_db!(self.store().db(), |pool, pg| {
-                let q = format!("SELECT ward_code, {key}, day, count FROM {table} ORDER BY 1, 2, 3");
-                let rows = sqlx::query(&q).fetch_all(pool).await?;
-                rows.iter()
-                    .map(|r| Ok((table, r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
-                    .collect::<Result<Vec<_>>>()
-            })?;
+            let q = format!("SELECT ward_code, {key} AS key, day, count FROM {table} ORDER BY 1, 2, 3");
+            let rows: Vec<SnapshotRow> = self.store().fetch_rows(&Statement::new(q, Vec::new())).await?;
+            let rows = rows.into_iter().map(|r| (table, r.ward_code, r.key, r.day, r.count));
             counts.extend(rows);
         }
         Ok(Snapshot { checkpoint, counts, stations: self.station_rows(None).await? })

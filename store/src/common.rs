@@ -1,6 +1,7 @@
 //! The store's SQL that reads and writes the same on PostgreSQL and SQLite (event ids read as
 //! text, placeholders rewritten by `dialect::sql`). What differs stays in `pg` and `sqlite`.
 
+use crate::on_db;
 use chrono::Utc;
 use sqlx::types::Json;
 use sqlx::Row;
@@ -44,59 +45,65 @@ pub async fn read_log(db: &Db, after: i64, limit: i64) -> Result<Vec<LogEntry>> 
     })
 }
 
-pub async fn plan_station(db: &Db, s: &NewStation) -> Result<()> {
-    on_db!(db, |pool, pg| {
-        let q = sql(
-            pg,
-            "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at) \
-             VALUES ($1, $2, $3, 'planned', $4, $5)",
-        );
-        sqlx::query(&q)
-            .bind(&s.station_id)
-            .bind(&s.ward_code)
-            .bind(&s.building)
-            .bind(&s.enrollment_code_hash)
-            .bind(Utc::now())
-            .execute(pool)
-            .await?;
-        Ok(())
-    })
+/// Applies one registry change inside an append's transaction `$tx` (`$pg`: PostgreSQL placeholders);
+/// a change that does not apply to exactly one station is a conflict, and the append fails whole.
+macro_rules! apply_registry_change {
+    ($tx:expr, $pg:expr, $change:expr, $at:expr) => {{
+        use $crate::dialect::sql;
+        use $crate::RegistryChange;
+        let (done, conflict) = match $change {
+            RegistryChange::Plan(s) => {
+                let q = sql(
+                    $pg,
+                    "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at) \
+                     VALUES ($1, $2, $3, 'planned', $4, $5) ON CONFLICT (station_id) DO NOTHING",
+                );
+                let done = sqlx::query(&q)
+                    .bind(&s.station_id)
+                    .bind(&s.ward_code)
+                    .bind(&s.building)
+                    .bind(&s.enrollment_code_hash)
+                    .bind($at)
+                    .execute(&mut *$tx)
+                    .await?;
+                (done.rows_affected(), format!("station {} is already planned", s.station_id))
+            }
+            RegistryChange::Enroll { station_id, public_key } => {
+                let q = sql(
+                    $pg,
+                    "UPDATE stations SET status = 'enrolled', public_key = $1, enrolled_at = $2 \
+                     WHERE station_id = $3 AND status = 'planned'",
+                );
+                let done = sqlx::query(&q).bind(public_key).bind($at).bind(station_id).execute(&mut *$tx).await?;
+                (done.rows_affected(), format!("station {station_id} is not planned and waiting for its key"))
+            }
+            RegistryChange::Key { station_id, public_key } => {
+                let q = sql($pg, "UPDATE stations SET public_key = $1 WHERE station_id = $2 AND status = 'enrolled'");
+                let done = sqlx::query(&q).bind(public_key).bind(station_id).execute(&mut *$tx).await?;
+                (done.rows_affected(), format!("station {station_id} is not enrolled"))
+            }
+        };
+        if done != 1 {
+            return Err($crate::StoreError::Conflict(conflict));
+        }
+    }};
 }
+pub(crate) use apply_registry_change;
 
-pub async fn enroll_station(db: &Db, station_id: &str, public_key: &[u8]) -> Result<()> {
-    on_db!(db, |pool, pg| {
-        let q =
-            sql(pg, "UPDATE stations SET status = 'enrolled', public_key = $1, enrolled_at = $2 WHERE station_id = $3");
-        sqlx::query(&q).bind(public_key).bind(Utc::now()).bind(station_id).execute(pool).await?;
-        Ok(())
-    })
-}
+const STATION_COLUMNS: &str = "station_id, ward_code, building, status, enrollment_code_hash, public_key, \
+     planned_at, enrolled_at, last_seq, last_hash, last_seen_at";
 
 pub async fn stations(db: &Db) -> Result<Vec<StationRecord>> {
     on_db!(db, |pool, pg| {
-        let rows = sqlx::query(
-            "SELECT station_id, ward_code, building, status, enrollment_code_hash, public_key, planned_at, enrolled_at, \
-             last_seq, last_hash, last_seen_at FROM stations ORDER BY station_id",
-        )
-        .fetch_all(pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(StationRecord {
-                    station_id: r.try_get(0)?,
-                    ward_code: r.try_get(1)?,
-                    building: r.try_get(2)?,
-                    status: r.try_get(3)?,
-                    enrollment_code_hash: r.try_get(4)?,
-                    public_key: r.try_get(5)?,
-                    planned_at: r.try_get(6)?,
-                    enrolled_at: r.try_get(7)?,
-                    last_seq: r.try_get(8)?,
-                    last_hash: r.try_get(9)?,
-                    last_seen_at: r.try_get(10)?,
-                })
-            })
-            .collect()
+        let q = format!("SELECT {STATION_COLUMNS} FROM stations ORDER BY station_id");
+        Ok(sqlx::query_as(&q).fetch_all(pool).await?)
+    })
+}
+
+pub async fn station(db: &Db, station_id: &str) -> Result<Option<StationRecord>> {
+    on_db!(db, |pool, pg| {
+        let q = sql(pg, &format!("SELECT {STATION_COLUMNS} FROM stations WHERE station_id = $1")).into_owned();
+        Ok(sqlx::query_as(&q).bind(station_id).fetch_optional(pool).await?)
     })
 }
 

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 
-#[macro_export]
 macro_rules! on_db {
     ($db:expr, |$pool:ident, $pg:ident| $body:expr) => {
         match $db {
@@ -20,6 +19,8 @@ macro_rules! on_db {
         }
     };
 }
+
+pub(crate) use on_db;
 
 pub fn sql(pg: bool, text: &str) -> Cow<'_, str> {
     if pg {

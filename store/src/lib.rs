@@ -6,8 +6,10 @@
 
 mod common;
 mod copy;
-pub mod dialect;
+mod dialect;
+use dialect::on_db;
 mod pg;
+mod read_model;
 mod sqlite;
 mod types;
 mod writer;
@@ -21,6 +23,7 @@ use sqlx::{PgPool, SqlitePool};
 use uuid::Uuid;
 
 pub use copy::{CopyEncoder, EVENT_COLUMNS};
+pub use read_model::{ReadRow, Statement, Value};
 pub use types::*;
 pub use writer::{AppendBatch, Writer};
 
@@ -40,9 +43,9 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The database behind the store.
+/// The database behind the store (only the store sees it).
 #[derive(Clone, Debug)]
-pub enum Db {
+pub(crate) enum Db {
     Postgres(PgPool),
     Sqlite(SqlitePool),
 }
@@ -81,7 +84,7 @@ impl Store {
         Ok(Self { db })
     }
 
-    pub fn db(&self) -> &Db {
+    pub(crate) fn db(&self) -> &Db {
         &self.db
     }
 
@@ -132,21 +135,8 @@ impl Store {
         }
     }
 
-    /// Puts a station on the rollout plan of its ward, with the hash of its one-time enrollment code.
-    pub async fn plan_station(&self, station: &NewStation) -> Result<()> {
-        if self.station(&station.station_id).await?.is_some() {
-            return Err(StoreError::Conflict(format!("station {} is already planned", station.station_id)));
-        }
-        common::plan_station(&self.db, station).await
-    }
-
-    /// Records the station's public key; it may then publish events.
-    pub async fn enroll_station(&self, station_id: &str, public_key: &[u8]) -> Result<()> {
-        common::enroll_station(&self.db, station_id, public_key).await
-    }
-
     pub async fn station(&self, station_id: &str) -> Result<Option<StationRecord>> {
-        Ok(self.stations().await?.into_iter().find(|s| s.station_id == station_id))
+        common::station(&self.db, station_id).await
     }
 
     pub async fn stations(&self) -> Result<Vec<StationRecord>> {

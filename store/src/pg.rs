@@ -37,12 +37,8 @@ pub async fn append(pool: &PgPool, first: i64, batch: &AppendBatch, recorded_at:
         .execute(&mut *tx)
         .await?;
     }
-    for k in &batch.station_keys {
-        sqlx::query("UPDATE stations SET public_key = $1 WHERE station_id = $2 AND status = 'enrolled'")
-            .bind(&k.public_key)
-            .bind(&k.station_id)
-            .execute(&mut *tx)
-            .await?;
+    for change in &batch.registry {
+        common::apply_registry_change!(tx, true, change, recorded_at);
     }
     for d in &batch.dead_letters {
         sqlx::query(

@@ -61,12 +61,8 @@ pub async fn append(pool: &SqlitePool, first: i64, batch: &AppendBatch, recorded
             .execute(&mut *tx)
             .await?;
     }
-    for k in &batch.station_keys {
-        sqlx::query("UPDATE stations SET public_key = ? WHERE station_id = ? AND status = 'enrolled'")
-            .bind(&k.public_key)
-            .bind(&k.station_id)
-            .execute(&mut *tx)
-            .await?;
+    for change in &batch.registry {
+        common::apply_registry_change!(tx, false, change, recorded_at);
     }
     for d in &batch.dead_letters {
         sqlx::query(

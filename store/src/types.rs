@@ -56,11 +56,16 @@ pub struct StationCursor {
     pub last_seen_at: DateTime<Utc>,
 }
 
-/// A station's new signing key, or `None` when its key is revoked (decommissioned).
+/// A change to the station registry, committed with the station's events that record it, so the
+/// registry ingest verifies against and the log never disagree.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StationKeyChange {
-    pub station_id: String,
-    pub public_key: Option<Vec<u8>>,
+pub enum RegistryChange {
+    /// Put on its ward's rollout plan (fails if the station is already planned).
+    Plan(NewStation),
+    /// Its first key, registered with the one-time code (fails unless it is planned, not enrolled).
+    Enroll { station_id: String, public_key: Vec<u8> },
+    /// A new signing key (rotated), or `None` when its key is revoked (decommissioned).
+    Key { station_id: String, public_key: Option<Vec<u8>> },
 }
 
 /// A message the hub could not accept.
@@ -120,7 +125,7 @@ pub struct NewStation {
     pub enrollment_code_hash: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct StationRecord {
     pub station_id: String,
     pub ward_code: String,

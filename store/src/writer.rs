@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sqlx::{Connection, PgConnection};
 
-use crate::{common, pg, sqlite, Db, NewDeadLetter, NewEvent, Result, StationCursor, StationKeyChange};
+use crate::{common, pg, sqlite, Db, NewDeadLetter, NewEvent, RegistryChange, Result, StationCursor};
 
 /// Key of the PostgreSQL advisory lock that makes a writer the only one.
 const WRITER_LOCK: i64 = 0x0044_4353_5f4c_4f47; // "DCS_LOG"
@@ -17,16 +17,13 @@ pub struct AppendBatch {
     pub events: Vec<NewEvent>,
     pub cursors: Vec<StationCursor>,
     pub dead_letters: Vec<NewDeadLetter>,
-    /// Stations whose signing key changes with this batch (rotated, or revoked at decommissioning).
-    pub station_keys: Vec<StationKeyChange>,
+    /// What the batch's station lifecycle events change in the registry.
+    pub registry: Vec<RegistryChange>,
 }
 
 impl AppendBatch {
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
-            && self.cursors.is_empty()
-            && self.dead_letters.is_empty()
-            && self.station_keys.is_empty()
+        self.events.is_empty() && self.cursors.is_empty() && self.dead_letters.is_empty() && self.registry.is_empty()
     }
 }
 

@@ -148,7 +148,7 @@ pub async fn command(
     pseudonymise(&s, &mut body, at).await?;
     let command = domain::aggregates::staff_command(t, &body, at)?;
     let appended = staff
-        .execute(StaffCommand { aggregate_id: id.clone(), command, actor, ward_code, at })
+        .execute(StaffCommand { aggregate_id: id.clone(), command, actor, ward_code, at, enrollment_code_hash: None })
         .await
         .map_err(|e| match e {
             StaffError::Refused(m) => ApiError::Conflict(m),

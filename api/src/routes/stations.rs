@@ -4,11 +4,12 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use chrono::Utc;
+use domain::aggregates::{AnyCommand, StationCommand};
 use protocol::enrollment::PseudonymKey;
 use protocol::enrollment::{EnrollmentAnswer, EnrollmentRequest};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::{ApiError, AppState};
@@ -54,16 +55,8 @@ pub async fn plan_station(s: &AppState, req: PlanRequest) -> Result<Planned, Api
         return Err(protocol::FieldError::new("building", "must be 1 to 200 characters").into());
     }
     let code = new_enrollment_code();
-    s.store
-        .plan_station(&store::NewStation {
-            station_id: station.to_string(),
-            ward_code: ward.to_string(),
-            building: building.to_string(),
-            enrollment_code_hash: code_hash(&code),
-        })
-        .await?;
-    let plan = json!({"command": "PlanStation", "ward": ward.as_str(), "building": building});
-    record_station(s, station.as_str(), plan, ward.as_str()).await?;
+    let plan = StationCommand::PlanStation { ward: ward.clone(), building: building.to_string(), at: Utc::now() };
+    station_command(s, &station, plan, &ward, Some(code_hash(&code))).await?;
     Ok(Planned {
         station_id: station.to_string(),
         ward_code: ward.to_string(),
@@ -132,20 +125,11 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
         Some(existing) if existing == key => Ok(()),
         Some(_) => Err(ApiError::Conflict(format!("station {id} is already enrolled with another key"))),
         None => {
-            s.store.enroll_station(id, &key).await?;
-            if s.store.load_aggregates("station", &[id.to_string()]).await?.is_empty() {
-                // Planned offline (`dcs station plan`): put the plan in the log first.
-                let plan = json!({"command": "PlanStation", "ward": station.ward_code, "building": station.building});
-                record_station(s, id, plan, &station.ward_code).await?;
-            }
-            record_station(
-                s,
-                id,
-                json!({"command": "EnrollStation", "public_key": req.public_key}),
-                &station.ward_code,
-            )
-            .await?;
-            record_station(s, id, json!({"command": "ActivateStation"}), &station.ward_code).await
+            let ward = protocol::WardCode::parse(&station.ward_code)?;
+            let id = protocol::StationId::parse(id)?;
+            let enroll = StationCommand::EnrollStation { public_key: req.public_key.clone(), at: Utc::now() };
+            station_command(s, &id, enroll, &ward, None).await?;
+            station_command(s, &id, StationCommand::ActivateStation { at: Utc::now() }, &ward, None).await
         }
     }
 }
@@ -168,19 +152,25 @@ pub async fn enroll(
     Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym }))
 }
 
-/// Puts the station's lifecycle in the log as well (the registry table keeps keys and chain
-/// cursors for ingest). Offline commands (`dcs station plan` without a hub) have no log writer.
-pub async fn record_station(s: &AppState, id: &str, body: serde_json::Value, ward: &str) -> Result<(), ApiError> {
-    let Some(staff) = &s.staff else { return Ok(()) };
-    let at = chrono::Utc::now();
-    let command = domain::aggregates::staff_command("station", &body, at)?;
+/// Runs a command on the station's aggregate through the log's single writer: its events and
+/// the registry change they record (planned, enrolled) commit in one transaction.
+pub async fn station_command(
+    s: &AppState,
+    id: &protocol::StationId,
+    command: StationCommand,
+    ward: &protocol::WardCode,
+    enrollment_code_hash: Option<String>,
+) -> Result<(), ApiError> {
+    let staff =
+        s.staff.as_ref().ok_or_else(|| ApiError::internal("stations are planned and enrolled by a running hub"))?;
     staff
         .execute(ingest::staff::StaffCommand {
             aggregate_id: id.to_string(),
-            command,
+            command: AnyCommand::Station(command),
             actor: "hub".into(),
             ward_code: Some(ward.to_string()),
-            at,
+            at: Utc::now(),
+            enrollment_code_hash,
         })
         .await
         .map_err(|e| match e {

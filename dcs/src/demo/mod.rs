@@ -14,9 +14,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bus::memory::MemoryBus;
+use chrono::Utc;
+use domain::aggregates::StationCommand;
+use protocol::{StationId, WardCode};
 use station_agent::publisher::{self, PublisherConfig};
 use station_agent::{config, Agent, StationConfig};
-use store::{NewStation, Store};
+use store::Store;
 use tokio_util::sync::CancellationToken;
 
 use api::hub::{Hub, HubOptions};
@@ -52,27 +55,7 @@ pub async fn run(
     for (i, b) in plan.iter().enumerate() {
         let dir = opts.data_dir.join("stations").join(&b.station_id);
         let key = config::load_or_create_key(&dir)?;
-        if store.station(&b.station_id).await?.is_none() {
-            store
-                .plan_station(&NewStation {
-                    station_id: b.station_id.clone(),
-                    ward_code: b.ward_code.to_string(),
-                    building: b.building.clone(),
-                    enrollment_code_hash: String::from("demo"),
-                })
-                .await?;
-        }
-        if store.station(&b.station_id).await?.and_then(|s| s.public_key).is_none() {
-            let public_key = key.verifying_key().to_bytes();
-            store.enroll_station(&b.station_id, &public_key).await?;
-            let state = hub.state();
-            let (id, ward) = (b.station_id.as_str(), b.ward_code);
-            let plan = serde_json::json!({"command": "PlanStation", "ward": ward, "building": b.building});
-            let enroll = serde_json::json!({"command": "EnrollStation", "public_key": hex::encode(public_key)});
-            for body in [plan, enroll, serde_json::json!({"command": "ActivateStation"})] {
-                api::routes::record_station(state, id, body, ward).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            }
-        }
+        enroll(hub.state(), &store, b, key.verifying_key().to_bytes()).await?;
         let cfg = StationConfig {
             station_id: b.station_id.clone(),
             ward_code: b.ward_code.to_string(),
@@ -120,4 +103,31 @@ fn display_host(addr: SocketAddr) -> String {
     } else {
         addr.ip().to_string()
     }
+}
+
+/// Plans, enrolls and activates a simulated station through the hub, as an installer would
+/// (each step an append by the log's one writer); a station already enrolled is left as it is.
+async fn enroll(
+    state: &api::AppState,
+    store: &Store,
+    b: &buildings::SimStation,
+    public_key: [u8; 32],
+) -> anyhow::Result<()> {
+    let id = StationId::parse(&b.station_id)?;
+    let ward = WardCode::parse(b.ward_code)?;
+    let run = |command| api::routes::station_command(state, &id, command, &ward, None);
+    let at = Utc::now();
+    if store.station(&b.station_id).await?.is_none() {
+        let plan = StationCommand::PlanStation { ward: ward.clone(), building: b.building.clone(), at };
+        let code = api::routes::new_enrollment_code();
+        api::routes::station_command(state, &id, plan, &ward, Some(api::routes::code_hash(&code)))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    if store.station(&b.station_id).await?.and_then(|s| s.public_key).is_none() {
+        let enroll = StationCommand::EnrollStation { public_key: hex::encode(public_key), at };
+        run(enroll).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        run(StationCommand::ActivateStation { at }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(())
 }

@@ -91,7 +91,14 @@ pub async fn work(state: AppState, mut cases: mpsc::UnboundedReceiver<Case>, pac
                     let at = Utc::now();
                     let Ok(command) = domain::aggregates::staff_command(case.aggregate_type, &body, at) else { return };
                     let actor = OFFICERS[rand::thread_rng().gen_range(0..OFFICERS.len())].to_string();
-                    let c = StaffCommand { aggregate_id: case.id.clone(), command, actor, ward_code: None, at };
+                    let c = StaffCommand {
+                        aggregate_id: case.id.clone(),
+                        command,
+                        actor,
+                        ward_code: None,
+                        at,
+                        enrollment_code_hash: None,
+                    };
                     match staff.execute(c).await {
                         Ok(_) => break,
                         Err(StaffError::Refused(_)) => tokio::time::sleep(Duration::from_secs(2)).await,

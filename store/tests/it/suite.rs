@@ -2,7 +2,9 @@
 
 use chrono::Utc;
 use serde_json::json;
-use store::{AppendBatch, NewDeadLetter, NewEvent, NewStation, OutcomeKind, StationCursor, Store, StoreError};
+use store::{
+    AppendBatch, NewDeadLetter, NewEvent, NewStation, OutcomeKind, RegistryChange, StationCursor, Store, StoreError,
+};
 use uuid::Uuid;
 
 use testkit::TestDb;
@@ -38,6 +40,7 @@ testkit::on_both_backends!(
     outcomes_tell_accepted_from_dead_lettered_events,
     station_cursors_move_in_the_same_transaction_as_the_events,
     a_station_cannot_be_planned_twice,
+    a_registry_change_and_its_events_commit_together_or_not_at_all,
 );
 
 async fn appends_get_consecutive_positions_in_batch_order(db: TestDb) {
@@ -144,17 +147,9 @@ async fn outcomes_tell_accepted_from_dead_lettered_events(db: TestDb) {
 
 async fn station_cursors_move_in_the_same_transaction_as_the_events(db: TestDb) {
     let store: Store = db.store().await;
-    store
-        .plan_station(&NewStation {
-            station_id: "st-1".into(),
-            ward_code: "27097".into(),
-            building: "Diamond Island".into(),
-            enrollment_code_hash: "h".into(),
-        })
-        .await
-        .unwrap();
-    store.enroll_station("st-1", &[1; 32]).await.unwrap();
     let mut w = store.writer().await.unwrap();
+    let enroll = RegistryChange::Enroll { station_id: "st-1".into(), public_key: vec![1; 32] };
+    w.append(&AppendBatch { registry: vec![plan("st-1"), enroll], ..Default::default() }).await.unwrap();
     let cursor =
         StationCursor { station_id: "st-1".into(), last_seq: 1, last_hash: "ab".repeat(32), last_seen_at: Utc::now() };
     // a failing batch moves no cursor
@@ -172,16 +167,44 @@ async fn station_cursors_move_in_the_same_transaction_as_the_events(db: TestDb) 
     assert_eq!((st.last_seq, st.last_hash), (1, cursor.last_hash));
 }
 
-async fn a_station_cannot_be_planned_twice(db: TestDb) {
-    let store = db.store().await;
-    let s = NewStation {
-        station_id: "st-1".into(),
+fn plan(id: &str) -> RegistryChange {
+    RegistryChange::Plan(NewStation {
+        station_id: id.into(),
         ward_code: "27097".into(),
         building: "Diamond Island".into(),
         enrollment_code_hash: "h".into(),
-    };
-    store.plan_station(&s).await.unwrap();
-    assert!(matches!(store.plan_station(&s).await, Err(StoreError::Conflict(_))));
+    })
+}
+
+async fn a_station_cannot_be_planned_twice(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    w.append(&AppendBatch { registry: vec![plan("st-1")], ..Default::default() }).await.unwrap();
+    let again = w.append(&AppendBatch { registry: vec![plan("st-1")], ..Default::default() }).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+}
+
+/// Planning and enrolling are one append: the registry and the station's events cannot diverge,
+/// whichever half fails.
+async fn a_registry_change_and_its_events_commit_together_or_not_at_all(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    // The registry half fails (a station enrolled before it was planned): no event is written.
+    let enroll = RegistryChange::Enroll { station_id: "st-9".into(), public_key: vec![1; 32] };
+    let orphan = AppendBatch { events: vec![event("st-9", 1)], registry: vec![enroll], ..Default::default() };
+    assert!(matches!(w.append(&orphan).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.head().await.unwrap(), 0, "no event without its registry change");
+    // The event half fails (an event id already in the log): the station is not planned.
+    let first = event("st-1", 1);
+    w.append(&batch(vec![first.clone()])).await.unwrap();
+    let clash = AppendBatch { events: vec![first], registry: vec![plan("st-1")], ..Default::default() };
+    assert!(w.append(&clash).await.is_err());
+    assert!(store.station("st-1").await.unwrap().is_none(), "no registry change without its events");
+    // Both halves good: both are there.
+    let good = AppendBatch { events: vec![event("st-2", 1)], registry: vec![plan("st-2")], ..Default::default() };
+    w.append(&good).await.unwrap();
+    assert_eq!(store.head().await.unwrap(), 2);
+    assert_eq!(store.station("st-2").await.unwrap().map(|s| s.status), Some("planned".into()));
 }
 
 #[tokio::test]

@@ -116,3 +116,13 @@ fn only_api_knows_http_on_the_hub() {
         }
     }
 }
+#[test]
+fn the_database_backend_does_not_leak_out_of_the_store() {
+    for krate in crates().into_iter().filter(|c| c != "store") {
+        for (path, text) in sources(&krate) {
+            for leak in ["on_db!", "store::dialect", "store::Db", ".db()"] {
+                assert!(!text.contains(leak), "{} uses {leak}", path.display());
+            }
+        }
+    }
+}
