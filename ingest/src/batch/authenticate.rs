@@ -1,0 +1,150 @@
+//! Step 1: structure, subject, station and signature. A delivery that fails here is
+//! dead-lettered unanswered: its sender is not authenticated. Its payload is read here, once.
+
+use domain::aggregates::{route, Origin, Routed};
+use protocol::kinds::StationEvent;
+use protocol::signing::parse_signature_hex;
+use protocol::{subjects, verify, Envelope, FieldError};
+use store::NewDeadLetter;
+
+use super::{dead, dead_event, Received};
+use crate::reasons::*;
+use crate::stations::StationState;
+use crate::Ingest;
+
+/// A delivery that passed the checks that need no chain: structure, subject, key, signature.
+pub(super) struct Authentic {
+    pub env: Envelope,
+    pub signature: [u8; 64],
+    /// Its payload read and routed to its aggregate, or why it cannot be.
+    pub routed: Result<Routed, FieldError>,
+}
+
+impl Ingest {
+    /// An `Err` is the dead letter for it (boxed: large, and rare).
+    pub(super) async fn authenticate(&mut self, d: Received<'_>) -> Result<Authentic, Box<NewDeadLetter>> {
+        let letter = match authenticate(d, |id| self.stations.get(id)) {
+            Err(letter) if [UNKNOWN_STATION, STATION_NOT_ENROLLED].contains(&letter.reason.as_str()) => letter,
+            checked => return checked,
+        };
+        // Planned or enrolled by another process since we last looked? (One row, not the registry.)
+        let id = letter.station_id.as_deref().unwrap_or_default();
+        if let Err(e) = self.stations.refresh(&self.store, id).await {
+            tracing::warn!(error = %e, "cannot read the station registry");
+            return Err(letter);
+        }
+        authenticate(d, |id| self.stations.get(id))
+    }
+}
+
+/// The checks of step 1 against the registry's view of a station (`registry`).
+pub(super) fn authenticate<'s>(
+    d: Received<'_>,
+    registry: impl Fn(&str) -> Option<&'s StationState>,
+) -> Result<Authentic, Box<NewDeadLetter>> {
+    let unsigned = |detail: String| Box::new(dead(d, MISSING_SIGNATURE, detail));
+    let signature = d.signature.ok_or_else(|| unsigned("no Dcs-Signature header".into()))?;
+    let signature = parse_signature_hex(signature).map_err(|e| unsigned(format!("Dcs-Signature: {e}")))?;
+    let env = Envelope::parse(d.bytes).map_err(|e| Box::new(dead(d, MALFORMED_EVENT, e.to_string())))?;
+    let refuse = |reason: &str, detail: String| Box::new(dead_event(d, &env, reason, detail));
+    if subjects::parse_events_subject(d.subject) != Some((env.ward.as_str(), env.station.as_str())) {
+        let detail = format!("event of {} in ward {} arrived on {}", env.station, env.ward, d.subject);
+        return Err(refuse(SUBJECT_MISMATCH, detail));
+    }
+    let Some(station) = registry(env.station.as_str()) else {
+        return Err(refuse(UNKNOWN_STATION, format!("station {} is not on any ward's plan", env.station)));
+    };
+    if !station.enrolled {
+        return Err(refuse(STATION_NOT_ENROLLED, format!("station {} has not enrolled a key", env.station)));
+    }
+    let Some(key) = station.public_key.as_deref() else {
+        let detail = format!("station {} was decommissioned; its key is revoked", env.station);
+        return Err(refuse(STATION_DECOMMISSIONED, detail));
+    };
+    if station.ward != env.ward.as_str() {
+        let detail = format!("station {} belongs to ward {}, not {}", env.station, station.ward, env.ward);
+        return Err(refuse(WRONG_WARD, detail));
+    }
+    verify(key, d.bytes, &signature).map_err(|e| refuse(BAD_SIGNATURE, e.to_string()))?;
+    let routed = StationEvent::parse(&env.kind, env.schema, &env.payload).map(|e| route(e, &Origin::of(&env)));
+    Ok(Authentic { env, signature, routed })
+}
+
+#[cfg(test)]
+mod tests {
+    use ed25519_dalek::SigningKey;
+    use protocol::kinds::{Kind, PaymentMade};
+    use protocol::{sign, UnsignedEvent, GENESIS};
+
+    use super::*;
+
+    const SUBJECT: &str = "dcs.v1.events.27097.st-27097-diamond-island";
+
+    fn key() -> SigningKey {
+        SigningKey::from_bytes(&[5; 32])
+    }
+
+    fn signed(payload: serde_json::Value) -> (Vec<u8>, String) {
+        let bytes = UnsignedEvent {
+            v: protocol::VERSION,
+            id: uuid::Uuid::now_v7(),
+            station: "st-27097-diamond-island",
+            ward: "27097",
+            seq: 1,
+            prev: GENESIS.to_hex(),
+            time: UnsignedEvent::format_time(chrono::Utc::now()),
+            kind: PaymentMade::NAME,
+            schema: 1,
+            payload: &payload,
+        }
+        .to_bytes();
+        let signature = hex::encode(sign(&key(), &bytes));
+        (bytes, signature)
+    }
+
+    fn enrolled() -> StationState {
+        StationState {
+            ward: "27097".into(),
+            enrolled: true,
+            public_key: Some(key().verifying_key().to_bytes().to_vec()),
+            last_seq: 0,
+            last_hash: GENESIS,
+        }
+    }
+
+    fn reason(d: Received<'_>, station: Option<StationState>) -> String {
+        match authenticate(d, |_| station.as_ref()) {
+            Ok(_) => "authentic".into(),
+            Err(letter) => letter.reason,
+        }
+    }
+
+    #[test]
+    fn a_signed_event_of_an_enrolled_station_is_authentic_and_its_payload_read_once() {
+        let (bytes, sig) = signed(serde_json::to_value(PaymentMade::example()).unwrap());
+        let d = Received { subject: SUBJECT, signature: Some(&sig), bytes: &bytes };
+        let station = enrolled();
+        let a = authenticate(d, |_| Some(&station)).unwrap();
+        assert_eq!(a.routed.unwrap().aggregate_type, "payment");
+        let (bytes, sig) = signed(serde_json::json!({"amount_vnd": "lots"}));
+        let d = Received { subject: SUBJECT, signature: Some(&sig), bytes: &bytes };
+        let a = authenticate(d, |_| Some(&station)).unwrap();
+        assert_eq!(a.routed.unwrap_err().field, "payload.amount_vnd", "authentic, with its payload refused later");
+    }
+
+    #[test]
+    fn each_failure_of_step_one_has_its_reason() {
+        let (bytes, sig) = signed(serde_json::to_value(PaymentMade::example()).unwrap());
+        let ok = Received { subject: SUBJECT, signature: Some(&sig), bytes: &bytes };
+        assert_eq!(reason(Received { signature: None, ..ok }, Some(enrolled())), MISSING_SIGNATURE);
+        assert_eq!(reason(Received { bytes: b"{not json", ..ok }, Some(enrolled())), MALFORMED_EVENT);
+        assert_eq!(reason(Received { subject: "dcs.v1.events.26740.st-x", ..ok }, Some(enrolled())), SUBJECT_MISMATCH);
+        assert_eq!(reason(ok, None), UNKNOWN_STATION);
+        assert_eq!(reason(ok, Some(StationState { enrolled: false, ..enrolled() })), STATION_NOT_ENROLLED);
+        assert_eq!(reason(ok, Some(StationState { public_key: None, ..enrolled() })), STATION_DECOMMISSIONED);
+        assert_eq!(reason(ok, Some(StationState { ward: "26740".into(), ..enrolled() })), WRONG_WARD);
+        let other = SigningKey::from_bytes(&[6; 32]).verifying_key().to_bytes().to_vec();
+        assert_eq!(reason(ok, Some(StationState { public_key: Some(other), ..enrolled() })), BAD_SIGNATURE);
+        assert_eq!(reason(ok, Some(enrolled())), "authentic");
+    }
+}
