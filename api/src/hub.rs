@@ -32,11 +32,32 @@ impl Default for HubOptions {
     }
 }
 
+/// A part of the hub running in its own task, by name.
+type Part = (&'static str, JoinHandle<anyhow::Result<()>>);
+
 pub struct Hub {
     port: u16,
     state: AppState,
-    tasks: Vec<JoinHandle<()>>,
+    parts: Vec<Part>,
     lookups: JoinHandle<()>,
+}
+
+/// Runs a part of the hub; if it fails, the whole hub stops (the others drain) and
+/// [`Hub::wait`] reports why.
+fn spawn<F>(name: &'static str, shutdown: &CancellationToken, part: F) -> Part
+where
+    F: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+{
+    let shutdown = shutdown.clone();
+    let handle = tokio::spawn(async move {
+        let outcome = part.await;
+        if let Err(e) = &outcome {
+            tracing::error!(part = name, error = %e, "stopped with an error; stopping the hub");
+            shutdown.cancel();
+        }
+        outcome
+    });
+    (name, handle)
 }
 
 impl Hub {
@@ -53,25 +74,42 @@ impl Hub {
         let state = AppState::new(store.clone(), Some(staff.clone()));
         let app = Application::build(state.clone(), options.listen).await?;
         let port = app.port();
-        let mut tasks = Vec::new();
-        let s = shutdown.clone();
-        tasks.push(tokio::spawn(async move {
-            if let Err(e) = ingest.run(s).await {
-                tracing::error!(error = %e, "ingest stopped with an error");
-            }
-        }));
-        tasks.push(tokio::spawn(state.dashboard.clone().run(head.clone(), shutdown.clone())));
-        tasks.push(tokio::spawn(state.reports.clone().run(head, shutdown.clone())));
+        let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
         let every = options.deadline_check_every;
-        tasks.push(tokio::spawn(crate::deadlines::watch(state.reports.clone(), staff, every, shutdown.clone())));
-        let s = shutdown.clone();
-        tasks.push(tokio::spawn(async move {
-            if let Err(e) = app.run_until_stopped(s).await {
-                tracing::error!(error = %e, "http server stopped with an error");
-            }
-        }));
+        let parts = vec![
+            spawn("ingest", &shutdown, {
+                let s = shutdown.clone();
+                async move { Ok(ingest.run(s).await?) }
+            }),
+            spawn("ward dashboard", &shutdown, {
+                let (head, s) = (head.clone(), shutdown.clone());
+                async move {
+                    dashboard.run(head, s).await;
+                    Ok(())
+                }
+            }),
+            spawn("security-report queue", &shutdown, {
+                let s = shutdown.clone();
+                let reports = reports.clone();
+                async move {
+                    reports.run(head, s).await;
+                    Ok(())
+                }
+            }),
+            spawn("deadline watch", &shutdown, {
+                let s = shutdown.clone();
+                async move {
+                    crate::deadlines::watch(reports, staff, every, s).await;
+                    Ok(())
+                }
+            }),
+            spawn("http server", &shutdown, {
+                let s = shutdown.clone();
+                async move { Ok(app.run_until_stopped(s).await?) }
+            }),
+        ];
         let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, lookups));
-        Ok(Self { port, state, tasks, lookups })
+        Ok(Self { port, state, parts, lookups })
     }
 
     /// The HTTP port (useful when listening on port 0).
@@ -84,11 +122,58 @@ impl Hub {
         &self.state
     }
 
-    /// Waits for every part to finish after the shutdown token fired.
-    pub async fn wait(self) {
-        for t in self.tasks {
-            let _ = t.await;
-        }
+    /// Waits for every part to finish after the shutdown token fired (by the caller, or by a
+    /// part that failed). Returns the first failure, naming the part; every one is logged.
+    pub async fn wait(self) -> anyhow::Result<()> {
+        let outcome = join(self.parts).await;
         self.lookups.abort();
+        outcome
+    }
+}
+
+/// Waits for every part; the first failure (an error or a panic) is returned, naming its part.
+async fn join(parts: Vec<Part>) -> anyhow::Result<()> {
+    let mut failure = None;
+    for (name, handle) in parts {
+        let outcome = handle.await.unwrap_or_else(|e| Err(anyhow::anyhow!("panicked: {e}")));
+        if let Err(e) = outcome {
+            failure.get_or_insert(e.context(format!("the hub's {name} failed")));
+        }
+    }
+    failure.map_or(Ok(()), Err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_part_that_fails_stops_the_hub_and_waiting_reports_it() {
+        let shutdown = CancellationToken::new();
+        let quiet = {
+            let s = shutdown.clone();
+            spawn("projector", &shutdown, async move {
+                s.cancelled().await;
+                Ok(())
+            })
+        };
+        let failing = spawn("ingest", &shutdown, async { Err(anyhow::anyhow!("the log cannot be written")) });
+        let err = tokio::time::timeout(Duration::from_secs(5), join(vec![quiet, failing])).await.unwrap().unwrap_err();
+        assert!(shutdown.is_cancelled(), "the other parts were told to stop");
+        assert_eq!(format!("{err:#}"), "the hub's ingest failed: the log cannot be written");
+    }
+
+    #[tokio::test]
+    async fn a_part_that_panics_is_reported_too() {
+        let panicking = (
+            "http server",
+            tokio::spawn(async {
+                panic!("boom");
+                #[allow(unreachable_code)]
+                Ok(())
+            }),
+        );
+        let err = join(vec![panicking]).await.unwrap_err();
+        assert!(format!("{err:#}").starts_with("the hub's http server failed: panicked"), "{err:#}");
     }
 }

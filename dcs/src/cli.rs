@@ -124,8 +124,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             shutdown_signal().await;
             tracing::info!("stopping: finishing the batch in hand and requests in flight");
             shutdown.cancel();
-            hub.wait().await;
-            Ok(())
+            hub.wait().await
         }
         Command::Replay { database_url } => {
             let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());

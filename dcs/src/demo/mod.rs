@@ -93,8 +93,7 @@ pub async fn run(
     for t in tasks {
         let _ = t.await;
     }
-    hub.wait().await;
-    Ok(())
+    hub.wait().await
 }
 
 fn display_host(addr: SocketAddr) -> String {
