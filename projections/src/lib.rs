@@ -10,7 +10,8 @@ pub mod ward_dashboard;
 pub use projector::{Projection, Projector, Statement, Value};
 pub use security_reports::{QueueFilter, QueuedReport, SecurityReports};
 pub use ward_dashboard::{
-    CityDashboard, KindCount, StationActivity, StationHeartbeat, WardDashboard, WardDashboardView, WardSummary,
+    CityDashboard, KindCount, StationActivity, StationHeartbeat, VneidFigures, WardDashboard, WardDashboardView,
+    WardSummary,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::aggregates::{AnyEvent, StationLifecycleEvent};
+use domain::aggregates::{AnyEvent, AnyEventType, StationLifecycleEvent, VneidEventType};
 use serde::Serialize;
 use store::{LogEntry, Store};
 use tokio::sync::watch;
@@ -78,6 +78,30 @@ pub struct WardSummary {
     pub elderly_total: i64,
     pub stations: i64,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// VNeID accounts the ward's stations helped activate (a Project 06 target).
+    pub vneid: VneidFigures,
+}
+
+/// VNeID activations asked for at stations, and how they ended (in total).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct VneidFigures {
+    pub requested: i64,
+    pub activated: i64,
+    pub failed: i64,
+}
+
+impl VneidFigures {
+    fn of(interactions: &[KindCount], staff: &[KindCount]) -> Self {
+        let total = |counts: &[KindCount], t: VneidEventType| -> i64 {
+            let t = AnyEventType::from(t);
+            counts.iter().filter(|c| AnyEventType::parse(&c.kind) == Some(t)).map(|c| c.total).sum()
+        };
+        Self {
+            requested: total(interactions, VneidEventType::VneidActivationRequested),
+            activated: total(staff, VneidEventType::VneidActivated),
+            failed: total(staff, VneidEventType::VneidActivationFailed),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -381,6 +405,7 @@ impl WardDashboard {
             code: ward.code.clone(),
             name: ward.name.clone(),
             kind: ward.kind.clone(),
+            vneid: VneidFigures::of(&figures.interactions, &figures.staff),
             today: figures.interactions.iter().map(|c| c.today).sum(),
             total: figures.interactions.iter().map(|c| c.total).sum(),
             residents_total: figures.ages.iter().map(|c| c.total).sum(),

@@ -20,6 +20,17 @@ fn service_cards(p: &WardPage) -> String {
         .collect()
 }
 
+/// VNeID accounts activated with a station's help, against the requests (a Project 06 target).
+fn vneid_card(v: &projections::VneidFigures) -> String {
+    format!(
+        "<div class=\"card\"><small>VNeID đã kích hoạt</small><b>{}</b><small>{} yêu cầu · {} đạt · {} không thành công</small></div>",
+        num(v.activated),
+        num(v.requested),
+        percent(v.activated, v.requested),
+        num(v.failed)
+    )
+}
+
 fn staff_rows(p: &WardPage) -> String {
     let rows: String = p
         .view
@@ -168,6 +179,7 @@ pub fn render(p: &WardPage) -> String {
   <div class="card"><small>Lượt sử dụng hôm nay</small><b>{total_today}</b><small>tổng {total}</small></div>
   <div class="card"><small>Người cao tuổi (60+)</small><b>{elderly}</b><small>{elderly_n} / {residents} lượt có định danh</small></div>
   {cards}
+  {vneid}
 </div>
 <h2>Phản ánh an ninh, trật tự đang chờ xử lý</h2>
 <table>
@@ -201,6 +213,7 @@ pub fn render(p: &WardPage) -> String {
         elderly_n = num(w.elderly_total),
         residents = num(w.residents_total),
         cards = service_cards(p),
+        vneid = vneid_card(&w.vneid),
         report_head = report_head(false),
         reports = report_rows(&p.open_security_reports, false),
         staff = staff_rows(p),

@@ -63,10 +63,14 @@ pub fn random_form(rng: &mut impl Rng) -> (&'static str, Value) {
             .expect("topics");
             (FeedbackSubmission::NAME, json!({"topic": topic, "text": text}))
         }
-        75..=89 => {
+        75..=84 => {
             let field =
                 ["full_name", "date_of_birth", "place_of_origin", "permanent_address"].choose(rng).expect("fields");
             (DataCorrectionRequest::NAME, json!({"fields": [field], "citizen_id": citizen}))
+        }
+        85..=94 => {
+            let level = if rng.gen_bool(0.8) { 2 } else { 1 };
+            (VneidActivationRequest::NAME, json!({"level": level, "citizen_id": citizen}))
         }
         _ => (Lookup::NAME, json!({"topic": "information"})),
     }

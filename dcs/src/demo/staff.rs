@@ -58,6 +58,10 @@ fn script(aggregate_type: &str, rng: &mut impl Rng) -> Vec<Value> {
         }
         "feedback" => vec![json!({"command": "AnswerFeedback", "answer": "Ban quản lý đã tiếp nhận và xử lý"})],
         "data_correction" => vec![json!({"command": "VerifyDataCorrection"}), json!({"command": "CorrectData"})],
+        "vneid_activation" if rng.gen_bool(0.1) => {
+            vec![json!({"command": "RecordVneidActivationFailed", "reason": "Ảnh chân dung không khớp với CCCD"})]
+        }
+        "vneid_activation" => vec![json!({"command": "RecordVneidActivated"})],
         "payment" if rng.gen_bool(0.03) => vec![json!({"command": "RefundPayment", "reason": "Thu trùng hóa đơn"})],
         _ => Vec::new(),
     }

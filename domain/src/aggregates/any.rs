@@ -252,6 +252,7 @@ aggregates! {
     DataCorrection(DataCorrection, data_correction, DataCorrectionEventType, "Điều chỉnh dữ liệu"),
     Station(Station, station, StationLifecycleEventType, "Trạm công dân số"),
     Lookup(Lookup, lookup, LookupEventType, "Tra cứu"),
+    Vneid(VneidActivation, vneid, VneidEventType, "Định danh điện tử VNeID"),
 }
 
 impl AnyAggregate {

@@ -20,6 +20,7 @@ pub mod medical_exam;
 pub mod payment;
 pub mod security_report;
 pub mod station;
+pub mod vneid;
 
 pub use any::{
     aggregate_types, services, staff_commands, AnyAggregate, AnyCommand, AnyEvent, AnyEventType, Concerns, EventInfo,
@@ -49,6 +50,7 @@ pub use security_report::{
 pub use staff::staff_command;
 pub use station::{Station, StationCommand, StationLifecycleEvent, StationLifecycleEventType, StationStatus};
 pub use upcast::upcast;
+pub use vneid::{VneidActivation, VneidCommand, VneidEvent, VneidEventType, VneidStatus};
 
 /// The cqrs-es trait every aggregate implements (its `TYPE`, `handle`, `apply`).
 pub use cqrs_es::Aggregate;

@@ -49,6 +49,7 @@ pub fn route(event: StationEvent, origin: &Origin) -> Routed {
         StationEvent::DataCorrection(k) => to(data_correction::route(k, origin), AnyCommand::DataCorrection),
         StationEvent::Lookup(k) => to(lookup::route(k, origin), AnyCommand::Lookup),
         StationEvent::Station(k) => to(station::route(k, origin), AnyCommand::Station),
+        StationEvent::Vneid(k) => to(vneid::route(k, origin), AnyCommand::Vneid),
     };
     Routed { aggregate_type: command.aggregate_type(), aggregate_id, command }
 }
@@ -145,6 +146,7 @@ mod tests {
             FeedbackSubmission::example().into(),
             DataCorrectionRequest::example().into(),
             protocol::kinds::Lookup::example().into(),
+            VneidActivationRequest::example().into(),
         ];
         for event in opened {
             assert_eq!(route(event.clone(), &origin(EVENT_ID)).aggregate_id, EVENT_ID, "{}", event.kind());

@@ -136,6 +136,7 @@ mod lookup;
 mod medical_exam;
 mod payment;
 mod security_report;
+mod vneid;
 
 pub use data_correction::{check_fields, CitizenField, CorrectionChannel, DataCorrectionKinds, DataCorrectionRequest};
 pub use dossier::{
@@ -151,6 +152,7 @@ pub use lookup::{Lookup, LookupKinds, LookupTopic};
 pub use medical_exam::{MedicalExamBooking, MedicalExamKinds, Specialty};
 pub use payment::{BillType, PaymentFailure, PaymentInitiation, PaymentKinds, PaymentMade, PaymentSuccess};
 pub use security_report::{category_name, SecurityReport, SecurityReportKinds, Severity, REPORT_CATEGORIES};
+pub use vneid::{VneidActivationRequest, VneidKinds};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -203,6 +205,7 @@ services! {
         DataCorrection(DataCorrectionKinds),
         Lookup(LookupKinds),
         Station(StationKinds),
+        Vneid(VneidKinds),
     }
 }
 

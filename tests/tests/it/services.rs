@@ -106,6 +106,9 @@ async fn one_case_of_every_kind_goes_from_a_station_through_nats_to_its_final_st
         json!({"fields": ["full_name"], "citizen_id": CITIZEN_ID}),
     )
     .await;
+    let vneid =
+        record(&agent, "/api/v1/events/vneid.activation_requested", json!({"level": 2, "citizen_id": CITIZEN_ID}))
+            .await;
     record(
         &agent,
         "/api/v1/events/station.heartbeat",
@@ -117,7 +120,7 @@ async fn one_case_of_every_kind_goes_from_a_station_through_nats_to_its_final_st
 
     agent.wait_all_confirmed(Duration::from_secs(60)).await;
     let s = agent.status().await;
-    assert_eq!((s["accepted"].as_i64(), s["rejected"].as_i64()), (Some(10), Some(0)), "{s}");
+    assert_eq!((s["accepted"].as_i64(), s["rejected"].as_i64()), (Some(11), Some(0)), "{s}");
 
     // The resident looks up the dossier's progress at the station (and the lookup is counted).
     let progress: Value =
@@ -144,6 +147,7 @@ async fn one_case_of_every_kind_goes_from_a_station_through_nats_to_its_final_st
     ok(&hub, "feedback", &feedback, json!({"command": "AnswerFeedback", "answer": "Ban quản lý đã thay đèn"})).await;
     ok(&hub, "data_correction", &correction, json!({"command": "VerifyDataCorrection"})).await;
     ok(&hub, "data_correction", &correction, json!({"command": "CorrectData"})).await;
+    ok(&hub, "vneid_activation", &vneid, json!({"command": "RecordVneidActivated"})).await;
 
     let finals = [
         ("dossier", code, "DossierCompleted"),
@@ -154,6 +158,7 @@ async fn one_case_of_every_kind_goes_from_a_station_through_nats_to_its_final_st
         ("financial_service", finance.as_str(), "FinancialServiceApproved"),
         ("feedback", feedback.as_str(), "FeedbackAnswered"),
         ("data_correction", correction.as_str(), "DataCorrected"),
+        ("vneid_activation", vneid.as_str(), "VneidActivated"),
         ("station", "st-27097-services", "StationHeartbeatRecorded"),
     ];
     for (case, id, last) in finals {
@@ -204,11 +209,11 @@ async fn one_case_of_every_kind_goes_from_a_station_through_nats_to_its_final_st
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert!(pseudonymous >= 5, "the cases carry the citizen's pseudonym");
+    assert!(pseudonymous >= 6, "the cases carry the citizen's pseudonym");
     let letters = hub.json("/api/v1/dead-letters").await;
     assert_eq!(letters.as_array().unwrap().len(), 0, "{letters}");
     eventually("the lookup to be counted", Duration::from_secs(30), || async {
-        (agent.status().await["accepted"].as_i64() == Some(11)).then_some(())
+        (agent.status().await["accepted"].as_i64() == Some(12)).then_some(())
     })
     .await;
 
@@ -221,16 +226,28 @@ async fn one_case_of_every_kind_goes_from_a_station_through_nats_to_its_final_st
     .await;
     let kinds: Vec<&str> =
         w["ward"]["by_kind"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds.len(), 10, "nine services and a payment's success: {kinds:?}");
+    assert_eq!(kinds.len(), 11, "ten services and a payment's success: {kinds:?}");
     assert!(!kinds.contains(&"StationHeartbeatRecorded"), "a heartbeat is no interaction");
     let staff: Vec<&str> =
         w["ward"]["staff_actions"].as_array().unwrap().iter().map(|k| k["kind"].as_str().unwrap()).collect();
-    for step in ["DossierCompleted", "SecurityReportClosed", "DataCorrected", "FeedbackAnswered", "PaymentRefunded"] {
+    for step in [
+        "DossierCompleted",
+        "SecurityReportClosed",
+        "DataCorrected",
+        "FeedbackAnswered",
+        "PaymentRefunded",
+        "VneidActivated",
+    ] {
         assert!(staff.contains(&step), "{step} in {staff:?}");
     }
-    assert!(w["ward"]["residents_total"].as_i64().unwrap() >= 5, "{}", w["ward"]);
+    assert!(w["ward"]["residents_total"].as_i64().unwrap() >= 6, "{}", w["ward"]);
+    assert_eq!(w["ward"]["vneid"], json!({"requested": 1, "activated": 1, "failed": 0}), "{}", w["ward"]);
     let station = w["stations"].as_array().unwrap().iter().find(|s| s["station_id"] == "st-27097-services").unwrap();
     assert_eq!(station["heartbeat"]["clock_skew_ms"], -40, "{station}");
     let page = hub.get("/wards/27097").await.text().await.unwrap();
     assert!(page.contains("Người cao tuổi") && page.contains("Cán bộ xử lý") && page.contains("Khám bệnh từ xa"));
+    assert!(
+        page.contains("VNeID đã kích hoạt") && page.contains("Định danh điện tử VNeID"),
+        "the ward page shows VNeID"
+    );
 }

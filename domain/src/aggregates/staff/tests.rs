@@ -63,6 +63,8 @@ fn bodies() -> Vec<(&'static str, Value)> {
         ("station", json!({"command": "ResumeStation"})),
         ("station", json!({"command": "DecommissionStation", "reason": "Tòa nhà sửa chữa"})),
         ("station", json!({"command": "RotateStationKey", "public_key": key()})),
+        ("vneid_activation", json!({"command": "RecordVneidActivated"})),
+        ("vneid_activation", json!({"command": "RecordVneidActivationFailed", "reason": "Ảnh không khớp"})),
     ]
 }
 
