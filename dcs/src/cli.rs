@@ -146,25 +146,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
-            let store = Store::connect(&database_url).await.context("cannot open the database")?;
-            // Planning appends the station's first event, so it needs the log's one writer.
-            let link = Box::new(bus::memory::MemoryBus::new());
-            let ingest = tokio::time::timeout(
-                std::time::Duration::from_secs(5),
-                ingest::Ingest::new(store.clone(), link, ingest::IngestConfig::default()),
-            )
-            .await
-            .map_err(|_| {
-                anyhow::anyhow!("a hub is running on this database; plan through it: POST /api/v1/stations")
-            })??;
-            let state = api::AppState::new(store, Some(ingest.staff()));
-            let stop = CancellationToken::new();
-            let writer = tokio::spawn(ingest.run(stop.clone()));
             let req = api::routes::PlanRequest { station_id: station, ward_code: ward, building };
-            let planned = api::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"));
-            stop.cancel();
-            writer.await??;
-            let planned = planned?;
+            let planned = plan_offline(&database_url, req).await?;
             println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);
             println!("enrollment code: {}", planned.enrollment_code);
             Ok(())
@@ -183,4 +166,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Plans a station with no hub running: planning appends the station's first event, so this
+/// takes the log's one writer (an in-process ingest) for as long as it takes.
+async fn plan_offline(database_url: &str, req: api::routes::PlanRequest) -> anyhow::Result<api::routes::Planned> {
+    let store = Store::connect(database_url).await.context("cannot open the database")?;
+    let link = Box::new(bus::memory::MemoryBus::new());
+    let ingest = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        ingest::Ingest::new(store.clone(), link, ingest::IngestConfig::default()),
+    )
+    .await
+    .map_err(|_| anyhow::anyhow!("a hub is running on this database; plan through it: POST /api/v1/stations"))??;
+    let state = api::AppState::new(store, Some(ingest.staff()));
+    let stop = CancellationToken::new();
+    let writer = tokio::spawn(ingest.run(stop.clone()));
+    let planned = api::routes::plan_station(&state, req).await.map_err(|e| anyhow::anyhow!("{e}"));
+    stop.cancel();
+    writer.await??;
+    planned
 }

@@ -57,6 +57,8 @@ pub struct Ingest {
     head: watch::Sender<i64>,
     staff: staff::StaffHandle,
     staff_rx: mpsc::Receiver<staff::Request>,
+    /// Stations re-read from the registry during the batch in hand (each at most once a batch).
+    refreshed: std::collections::HashSet<String>,
 }
 
 impl Ingest {
@@ -66,7 +68,18 @@ impl Ingest {
         let stations = Stations::load(&store).await?;
         let (head, _) = watch::channel(writer.next_position() - 1);
         let (staff, staff_rx) = staff::StaffHandle::channel();
-        Ok(Self { store, writer, link, stations, cache: AggregateCache::default(), config, head, staff, staff_rx })
+        Ok(Self {
+            store,
+            writer,
+            link,
+            stations,
+            cache: AggregateCache::default(),
+            config,
+            head,
+            staff,
+            staff_rx,
+            refreshed: Default::default(),
+        })
     }
 
     /// Where the API sends staff commands; they are appended by this ingest's writer.

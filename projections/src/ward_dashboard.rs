@@ -204,113 +204,143 @@ impl Projection for Model {
         &["ward_kind_daily", "ward_staff_daily", "ward_citizen_daily", "station_activity"];
 
     fn project(&self, entries: &[LogEntry]) -> Vec<Statement> {
-        let mut interactions: HashMap<(&str, &str, NaiveDate), i64> = HashMap::new();
-        let mut staff: HashMap<(&str, &str, NaiveDate), i64> = HashMap::new();
-        let mut citizens: HashMap<(&str, String, String, NaiveDate), i64> = HashMap::new();
-        let mut stations: BTreeMap<&str, (StationActivity, Heartbeat)> = BTreeMap::new();
+        let mut tally = Tally::default();
         for e in entries {
-            let Some(ward) = e.ward_code.as_deref() else { continue };
-            let day = protocol::time::local_day(e.occurred_at);
-            let Some(station) = e.station_id.as_deref() else {
-                *staff.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
-                continue;
-            };
-            // Read typed; an event this code cannot read still counts, by its stored type.
-            let event = AnyEvent::read(&e.aggregate_type, &e.event_type, e.event_version, &e.payload)
-                .inspect_err(
-                    |err| tracing::warn!(position = e.position, error = %err, "an event the dashboard cannot read"),
-                )
-                .ok();
-            let heartbeat = match &event {
-                Some(AnyEvent::Station(StationLifecycleEvent::StationHeartbeatRecorded {
-                    agent_version,
-                    outbox_depth,
-                    clock_skew_ms,
-                    ..
-                })) => Some(Heartbeat {
-                    at: Some(e.occurred_at),
-                    agent_version: Some(agent_version.clone()),
-                    outbox_depth: Some(i64::try_from(*outbox_depth).unwrap_or(i64::MAX)),
-                    clock_skew_ms: Some(*clock_skew_ms),
-                }),
-                _ => None,
-            };
-            if heartbeat.is_none() {
-                *interactions.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
-                if let Some(c) = event.as_ref().and_then(AnyEvent::citizen) {
-                    *citizens.entry((ward, name(&c.age_band), name(&c.sex), day)).or_default() += 1;
-                }
-            }
-            let (s, beat) = stations.entry(station).or_insert_with(|| {
-                let activity = StationActivity {
-                    station_id: station.to_string(),
-                    ward_code: ward.to_string(),
-                    events: 0,
-                    last_seen_at: e.recorded_at,
-                    last_event_at: e.occurred_at,
-                    last_position: e.position,
-                    heartbeat: None,
-                };
-                (activity, Heartbeat::default())
-            });
-            s.events += 1;
-            s.last_seen_at = e.recorded_at;
-            s.last_event_at = e.occurred_at;
-            s.last_position = e.position;
-            if let Some(h) = heartbeat {
-                *beat = h;
+            tally.add(e);
+        }
+        tally.statements()
+    }
+}
+
+/// What a chunk of the log adds to the model, summed in memory before it is written.
+#[derive(Default)]
+struct Tally<'a> {
+    /// `(ward, event type, day)`: a station's events, heartbeats aside.
+    interactions: HashMap<(&'a str, &'a str, NaiveDate), i64>,
+    /// `(ward, event type, day)`: events of staff and of the hub.
+    staff: HashMap<(&'a str, &'a str, NaiveDate), i64>,
+    /// `(ward, age band, sex, day)`: interactions that identified a resident.
+    citizens: HashMap<(&'a str, String, String, NaiveDate), i64>,
+    stations: BTreeMap<&'a str, (StationActivity, Heartbeat)>,
+}
+
+impl<'a> Tally<'a> {
+    fn add(&mut self, e: &'a LogEntry) {
+        let Some(ward) = e.ward_code.as_deref() else { return };
+        let day = protocol::time::local_day(e.occurred_at);
+        let Some(station) = e.station_id.as_deref() else {
+            *self.staff.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
+            return;
+        };
+        // Read typed; an event this code cannot read still counts, by its stored type.
+        let event = AnyEvent::read(&e.aggregate_type, &e.event_type, e.event_version, &e.payload)
+            .inspect_err(
+                |err| tracing::warn!(position = e.position, error = %err, "an event the dashboard cannot read"),
+            )
+            .ok();
+        let heartbeat = event.as_ref().and_then(|event| heartbeat_of(event, e.occurred_at));
+        if heartbeat.is_none() {
+            *self.interactions.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
+            if let Some(c) = event.as_ref().and_then(AnyEvent::citizen) {
+                *self.citizens.entry((ward, name(&c.age_band), name(&c.sex), day)).or_default() += 1;
             }
         }
-        let mut out = Vec::new();
-        for ((ward, kind, day), n) in interactions {
-            out.push(Statement::new(
+        let (s, beat) = self.stations.entry(station).or_insert_with(|| {
+            let activity = StationActivity {
+                station_id: station.to_string(),
+                ward_code: ward.to_string(),
+                events: 0,
+                last_seen_at: e.recorded_at,
+                last_event_at: e.occurred_at,
+                last_position: e.position,
+                heartbeat: None,
+            };
+            (activity, Heartbeat::default())
+        });
+        s.events += 1;
+        s.last_seen_at = e.recorded_at;
+        s.last_event_at = e.occurred_at;
+        s.last_position = e.position;
+        if let Some(h) = heartbeat {
+            *beat = h;
+        }
+    }
+
+    fn statements(self) -> Vec<Statement> {
+        let daily = |sql: &'static str, ((ward, kind, day), n): ((&str, &str, NaiveDate), i64)| {
+            Statement::new(sql, vec![ward.into(), kind.into(), day.into(), n.into()])
+        };
+        let mut out: Vec<Statement> = Vec::new();
+        out.extend(self.interactions.into_iter().map(|row| {
+            daily(
                 "INSERT INTO ward_kind_daily (ward_code, kind, day, count) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (ward_code, kind, day) DO UPDATE SET count = ward_kind_daily.count + excluded.count",
-                vec![ward.into(), kind.into(), day.into(), n.into()],
-            ));
-        }
-        for ((ward, kind, day), n) in staff {
-            out.push(Statement::new(
+                row,
+            )
+        }));
+        out.extend(self.staff.into_iter().map(|row| {
+            daily(
                 "INSERT INTO ward_staff_daily (ward_code, kind, day, count) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (ward_code, kind, day) DO UPDATE SET count = ward_staff_daily.count + excluded.count",
-                vec![ward.into(), kind.into(), day.into(), n.into()],
-            ));
-        }
-        for ((ward, band, sex, day), n) in citizens {
-            out.push(Statement::new(
+                row,
+            )
+        }));
+        out.extend(self.citizens.into_iter().map(|((ward, band, sex, day), n)| {
+            Statement::new(
                 "INSERT INTO ward_citizen_daily (ward_code, age_band, sex, day, count) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (ward_code, age_band, sex, day) DO UPDATE SET count = ward_citizen_daily.count + excluded.count",
                 vec![ward.into(), band.into(), sex.into(), day.into(), n.into()],
-            ));
-        }
-        for (s, beat) in stations.into_values() {
-            out.push(Statement::new(
-                "INSERT INTO station_activity (station_id, ward_code, events, last_seen_at, last_event_at, last_position, \
-                 heartbeat_at, agent_version, outbox_depth, clock_skew_ms) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (station_id) DO UPDATE SET \
-                 ward_code = excluded.ward_code, events = station_activity.events + excluded.events, \
-                 last_seen_at = excluded.last_seen_at, last_event_at = excluded.last_event_at, \
-                 last_position = excluded.last_position, \
-                 heartbeat_at = COALESCE(excluded.heartbeat_at, station_activity.heartbeat_at), \
-                 agent_version = COALESCE(excluded.agent_version, station_activity.agent_version), \
-                 outbox_depth = COALESCE(excluded.outbox_depth, station_activity.outbox_depth), \
-                 clock_skew_ms = COALESCE(excluded.clock_skew_ms, station_activity.clock_skew_ms)",
-                vec![
-                    s.station_id.into(),
-                    s.ward_code.into(),
-                    s.events.into(),
-                    s.last_seen_at.into(),
-                    s.last_event_at.into(),
-                    s.last_position.into(),
-                    beat.at.into(),
-                    beat.agent_version.into(),
-                    beat.outbox_depth.into(),
-                    beat.clock_skew_ms.into(),
-                ],
-            ));
-        }
+            )
+        }));
+        out.extend(self.stations.into_values().map(|(s, beat)| station_statement(s, beat)));
         out
     }
+}
+
+/// What a heartbeat says of its station, if `event` is one (it moves "last seen", not the counts).
+fn heartbeat_of(event: &AnyEvent, at: DateTime<Utc>) -> Option<Heartbeat> {
+    let AnyEvent::Station(StationLifecycleEvent::StationHeartbeatRecorded {
+        agent_version,
+        outbox_depth,
+        clock_skew_ms,
+        ..
+    }) = event
+    else {
+        return None;
+    };
+    Some(Heartbeat {
+        at: Some(at),
+        agent_version: Some(agent_version.clone()),
+        outbox_depth: Some(i64::try_from(*outbox_depth).unwrap_or(i64::MAX)),
+        clock_skew_ms: Some(*clock_skew_ms),
+    })
+}
+
+fn station_statement(s: StationActivity, beat: Heartbeat) -> Statement {
+    Statement::new(
+        "INSERT INTO station_activity (station_id, ward_code, events, last_seen_at, last_event_at, last_position, \
+         heartbeat_at, agent_version, outbox_depth, clock_skew_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (station_id) DO UPDATE SET \
+         ward_code = excluded.ward_code, events = station_activity.events + excluded.events, \
+         last_seen_at = excluded.last_seen_at, last_event_at = excluded.last_event_at, \
+         last_position = excluded.last_position, \
+         heartbeat_at = COALESCE(excluded.heartbeat_at, station_activity.heartbeat_at), \
+         agent_version = COALESCE(excluded.agent_version, station_activity.agent_version), \
+         outbox_depth = COALESCE(excluded.outbox_depth, station_activity.outbox_depth), \
+         clock_skew_ms = COALESCE(excluded.clock_skew_ms, station_activity.clock_skew_ms)",
+        vec![
+            s.station_id.into(),
+            s.ward_code.into(),
+            s.events.into(),
+            s.last_seen_at.into(),
+            s.last_event_at.into(),
+            s.last_position.into(),
+            beat.at.into(),
+            beat.agent_version.into(),
+            beat.outbox_depth.into(),
+            beat.clock_skew_ms.into(),
+        ],
+    )
 }
 
 #[derive(Clone)]

@@ -27,9 +27,13 @@ impl Ingest {
             Err(letter) if [UNKNOWN_STATION, STATION_NOT_ENROLLED].contains(&letter.reason.as_str()) => letter,
             checked => return checked,
         };
-        // Planned or enrolled by another process since we last looked? (One row, not the registry.)
-        let id = letter.station_id.as_deref().unwrap_or_default();
-        if let Err(e) = self.stations.refresh(&self.store, id).await {
+        // Planned or enrolled by another process since we last looked? One row, not the registry,
+        // and once a batch: a flood from an unknown station costs one query.
+        let id = letter.station_id.clone().unwrap_or_default();
+        if !self.refreshed.insert(id.clone()) {
+            return Err(letter);
+        }
+        if let Err(e) = self.stations.refresh(&self.store, &id).await {
             tracing::warn!(error = %e, "cannot read the station registry");
             return Err(letter);
         }

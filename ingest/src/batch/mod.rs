@@ -149,6 +149,7 @@ impl Ingest {
     pub(crate) async fn process(&mut self, deliveries: Vec<Delivery>) -> Result<BatchReport, IngestError> {
         let now = Utc::now();
         let mut batch = Batch::default();
+        self.refreshed.clear();
 
         // 1. Structure and authentication, one by one; each payload read once.
         let mut checked = Vec::with_capacity(deliveries.len());

@@ -104,3 +104,36 @@ async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refu
         history["events"].as_array().unwrap().iter().map(|e| e["event_type"].as_str().unwrap()).collect();
     assert!(kinds.ends_with(&["StationKeyRotated", "StationDecommissioned"]), "{kinds:?}");
 }
+
+/// `dcs station plan` with no hub: the registry row and the `StationPlanned` event land together
+/// through the log's one writer; planning the same station again changes neither.
+#[tokio::test]
+async fn planning_from_the_command_line_puts_the_station_in_the_registry_and_the_log_together() {
+    let db = TestDb::postgres().await;
+    let plan = || {
+        std::process::Command::new(crate::support::binary("dcs"))
+            .args(["station", "plan", "--database-url", &db.url, "--station", "st-27097-cli", "--ward", WARD])
+            .args(["--building", "Tòa B"])
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let first = plan();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("enrollment code: "));
+    let again = plan();
+    assert!(!again.status.success(), "a station is planned once");
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already planned"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let registry: Vec<(String, String)> =
+        sqlx::query_as("SELECT station_id, status FROM stations").fetch_all(&pool).await.unwrap();
+    assert_eq!(registry, vec![("st-27097-cli".to_string(), "planned".to_string())]);
+    let log: Vec<(String, String)> =
+        sqlx::query_as("SELECT aggregate_id, event_type FROM events ORDER BY position").fetch_all(&pool).await.unwrap();
+    assert_eq!(log, vec![("st-27097-cli".to_string(), "StationPlanned".to_string())]);
+}
