@@ -42,7 +42,7 @@ pub struct Hub {
     lookups: JoinHandle<()>,
 }
 
-/// Runs a part of the hub; if it fails, the whole hub stops (the others drain) and
+/// Runs a part of the hub; if it fails or panics, the whole hub stops (the others drain) and
 /// [`Hub::wait`] reports why.
 fn spawn<F>(name: &'static str, shutdown: &CancellationToken, part: F) -> Part
 where
@@ -50,7 +50,8 @@ where
 {
     let shutdown = shutdown.clone();
     let handle = tokio::spawn(async move {
-        let outcome = part.await;
+        // In a task of its own, so that a panic is a failure like any other.
+        let outcome = tokio::spawn(part).await.unwrap_or_else(|e| Err(anyhow::anyhow!("panicked: {e}")));
         if let Err(e) = &outcome {
             tracing::error!(part = name, error = %e, "stopped with an error; stopping the hub");
             shutdown.cancel();
@@ -164,16 +165,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_part_that_panics_is_reported_too() {
-        let panicking = (
-            "http server",
-            tokio::spawn(async {
-                panic!("boom");
-                #[allow(unreachable_code)]
-                Ok(())
-            }),
-        );
+    async fn a_part_that_panics_stops_the_hub_too() {
+        let shutdown = CancellationToken::new();
+        let panicking = spawn("http server", &shutdown, async {
+            panic!("boom");
+            #[allow(unreachable_code)]
+            Ok(())
+        });
         let err = join(vec![panicking]).await.unwrap_err();
         assert!(format!("{err:#}").starts_with("the hub's http server failed: panicked"), "{err:#}");
+        assert!(shutdown.is_cancelled());
     }
 }

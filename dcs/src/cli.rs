@@ -121,9 +121,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;
             tracing::info!(port = hub.port(), "hub listening");
             println!("DCS hub listening on http://{}:{}/", listen.ip(), hub.port());
-            shutdown_signal().await;
-            tracing::info!("stopping: finishing the batch in hand and requests in flight");
-            shutdown.cancel();
+            tokio::select! {
+                _ = shutdown_signal() => {
+                    tracing::info!("stopping: finishing the batch in hand and requests in flight");
+                    shutdown.cancel();
+                }
+                // A part of the hub failed and stopped the others: exit with its error.
+                _ = shutdown.cancelled() => {}
+            }
             hub.wait().await
         }
         Command::Replay { database_url } => {
@@ -146,6 +151,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
+            if database_url.starts_with("sqlite:") {
+                anyhow::bail!(
+                    "the embedded mode plans its own stations; plan on the production database (postgres://…)"
+                );
+            }
             let req = api::routes::PlanRequest { station_id: station, ward_code: ward, building };
             let planned = plan_offline(&database_url, req).await?;
             println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);

@@ -176,7 +176,11 @@ impl Ingest {
             }
             Err(e) => {
                 self.cache.clear();
-                Err(StaffError::Unavailable(e.to_string()))
+                Err(match e {
+                    // The registry refused what the events record (a station planned twice, ...).
+                    store::StoreError::Conflict(why) => StaffError::Refused(why),
+                    other => StaffError::Unavailable(other.to_string()),
+                })
             }
         }
     }

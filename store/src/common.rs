@@ -52,11 +52,16 @@ macro_rules! apply_registry_change {
         use $crate::dialect::sql;
         use $crate::RegistryChange;
         let (done, conflict) = match $change {
+            // A row that is already exactly this plan (a station planned before its plan was in the
+            // log) is taken as it is; any other row under that id is a conflict.
             RegistryChange::Plan(s) => {
                 let q = sql(
                     $pg,
                     "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at) \
-                     VALUES ($1, $2, $3, 'planned', $4, $5) ON CONFLICT (station_id) DO NOTHING",
+                     VALUES ($1, $2, $3, 'planned', $4, $5) ON CONFLICT (station_id) DO UPDATE \
+                     SET planned_at = stations.planned_at WHERE stations.status = 'planned' \
+                     AND stations.ward_code = excluded.ward_code AND stations.building = excluded.building \
+                     AND stations.enrollment_code_hash = excluded.enrollment_code_hash",
                 );
                 let done = sqlx::query(&q)
                     .bind(&s.station_id)
@@ -78,8 +83,15 @@ macro_rules! apply_registry_change {
                 (done.rows_affected(), format!("station {station_id} is not planned and waiting for its key"))
             }
             RegistryChange::Key { station_id, public_key } => {
-                let q = sql($pg, "UPDATE stations SET public_key = $1 WHERE station_id = $2 AND status = 'enrolled'");
-                let done = sqlx::query(&q).bind(public_key).bind(station_id).execute(&mut *$tx).await?;
+                // A new key needs an enrolled station; a revocation (decommissioning) also fits a
+                // station that was planned but never enrolled.
+                let q = sql(
+                    $pg,
+                    "UPDATE stations SET public_key = $1 WHERE station_id = $2 \
+                     AND (status = 'enrolled' OR $3)",
+                );
+                let revoked = public_key.is_none();
+                let done = sqlx::query(&q).bind(public_key).bind(station_id).bind(revoked).execute(&mut *$tx).await?;
                 (done.rows_affected(), format!("station {station_id} is not enrolled"))
             }
         };

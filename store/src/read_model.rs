@@ -47,7 +47,9 @@ value_from! {
     NaiveDate => Day,
 }
 
-/// One SQL statement with PostgreSQL-style placeholders (`$1`) and the values bound to them.
+/// One SQL statement with PostgreSQL-style placeholders and the values bound to them. The
+/// placeholders appear in order, each once (`$1`, `$2`, ...): on SQLite they become `?`, bound by
+/// position (checked in debug builds).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     pub sql: Cow<'static, str>,
@@ -56,7 +58,20 @@ pub struct Statement {
 
 impl Statement {
     pub fn new(sql: impl Into<Cow<'static, str>>, args: Vec<Value>) -> Self {
-        Self { sql: sql.into(), args }
+        let statement = Self { sql: sql.into(), args };
+        debug_assert!(statement.placeholders_in_order(), "placeholders out of order: {}", statement.sql);
+        statement
+    }
+
+    /// `$1`, `$2`, ... each once and in order, as many as the values.
+    fn placeholders_in_order(&self) -> bool {
+        let numbers: Vec<usize> = self
+            .sql
+            .split('$')
+            .skip(1)
+            .filter_map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+            .collect();
+        numbers.iter().enumerate().all(|(i, n)| *n == i + 1) && numbers.len() == self.args.len()
     }
 }
 
@@ -157,5 +172,19 @@ impl Store {
             tx.commit().await?;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_must_come_in_order_each_once() {
+        let s = |sql: &'static str, n: usize| Statement { sql: sql.into(), args: vec![Value::Int(0); n] };
+        assert!(s("SELECT a FROM t WHERE b = $1 AND c = $2", 2).placeholders_in_order());
+        assert!(!s("SELECT a FROM t WHERE b = $2 AND c = $1", 2).placeholders_in_order());
+        assert!(!s("SELECT a FROM t WHERE b = $1 OR c = $1", 2).placeholders_in_order());
+        assert!(!s("SELECT a FROM t WHERE b = $1", 2).placeholders_in_order());
     }
 }

@@ -46,4 +46,4 @@ pub fn ward_from_path(code: &str) -> Result<protocol::WardCode, crate::ApiError>
     })
 }
 pub(crate) use dashboard::WardPage;
-pub use stations::{code_hash, new_enrollment_code, plan_station, station_command, PlanRequest, Planned};
+pub use stations::{code_hash, enroll_station, plan_station, station_command, PlanRequest, Planned};

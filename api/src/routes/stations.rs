@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
-use domain::aggregates::{AnyCommand, StationCommand};
+use domain::aggregates::{Aggregate, AnyAggregate, AnyCommand, Station, StationCommand, StationStatus};
 use protocol::enrollment::PseudonymKey;
 use protocol::enrollment::{EnrollmentAnswer, EnrollmentRequest};
 use rand::Rng;
@@ -121,16 +121,41 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
     if code_hash(&req.enrollment_code) != station.enrollment_code_hash {
         return Err(ApiError::Forbidden(format!("the enrollment code for station {id} is wrong")));
     }
+    let ward = protocol::WardCode::parse(&station.ward_code)?;
+    let sid = protocol::StationId::parse(id)?;
+    let status = station_status(s, id).await?;
+    if status == StationStatus::New {
+        // Planned before its plan was in the log: the plan goes in first, matching the registry.
+        let plan = StationCommand::PlanStation { ward: ward.clone(), building: station.building, at: Utc::now() };
+        station_command(s, &sid, plan, &ward, Some(station.enrollment_code_hash)).await?;
+    }
     match station.public_key {
-        Some(existing) if existing == key => Ok(()),
-        Some(_) => Err(ApiError::Conflict(format!("station {id} is already enrolled with another key"))),
+        // A repeat of this enrollment: harmless, and it finishes one cut short before activation.
+        Some(existing) if existing == key => {}
+        Some(_) => return Err(ApiError::Conflict(format!("station {id} is already enrolled with another key"))),
         None => {
-            let ward = protocol::WardCode::parse(&station.ward_code)?;
-            let id = protocol::StationId::parse(id)?;
             let enroll = StationCommand::EnrollStation { public_key: req.public_key.clone(), at: Utc::now() };
-            station_command(s, &id, enroll, &ward, None).await?;
-            station_command(s, &id, StationCommand::ActivateStation { at: Utc::now() }, &ward, None).await
+            station_command(s, &sid, enroll, &ward, None).await?;
         }
+    }
+    if matches!(status, StationStatus::New | StationStatus::Planned | StationStatus::Enrolled) {
+        station_command(s, &sid, StationCommand::ActivateStation { at: Utc::now() }, &ward, None).await?;
+    }
+    Ok(())
+}
+
+/// Where the station stands in the log (`New` if the log has none of its events).
+async fn station_status(s: &AppState, id: &str) -> Result<StationStatus, ApiError> {
+    let mut station = AnyAggregate::new(Station::TYPE).map_err(|e| ApiError::internal(e.to_string()))?;
+    for e in s.store.load_aggregates(Station::TYPE, &[id.to_string()]).await? {
+        let e = e.event;
+        station
+            .apply_stored(&e.event_type, e.event_version, &e.payload)
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+    }
+    match station {
+        AnyAggregate::Station(st) => Ok(st.status),
+        _ => Err(ApiError::internal("a station loaded as another aggregate")),
     }
 }
 

@@ -91,7 +91,7 @@ pub fn next_event(
     }
     let (kind, mut body) = random_form(rng);
     protocol::citizen::pseudonymise_form(&mut body, key, protocol::time::local_day(at)).ok()?;
-    StationEvent::parse(kind, 1, &body).ok()
+    StationEvent::parse(kind, StationEvent::newest_schema(kind)?, &body).ok()
 }
 
 #[cfg(test)]
@@ -109,7 +109,8 @@ mod tests {
             let (kind, mut body) = random_form(&mut rng);
             protocol::citizen::pseudonymise_form(&mut body, Some((&[1; 32], "k1")), today).unwrap();
             assert!(body.get("citizen_id").is_none(), "{body}");
-            protocol::kinds::StationEvent::parse(kind, 1, &body).unwrap_or_else(|e| panic!("{kind} {body}: {e}"));
+            let schema = StationEvent::newest_schema(kind).unwrap();
+            StationEvent::parse(kind, schema, &body).unwrap_or_else(|e| panic!("{kind} {body}: {e}"));
         }
     }
 }

@@ -16,6 +16,7 @@ use anyhow::Context;
 use bus::memory::MemoryBus;
 use chrono::Utc;
 use domain::aggregates::StationCommand;
+use protocol::enrollment::EnrollmentRequest;
 use protocol::{StationId, WardCode};
 use station_agent::publisher::{self, PublisherConfig};
 use station_agent::{config, Agent, StationConfig};
@@ -104,29 +105,33 @@ fn display_host(addr: SocketAddr) -> String {
     }
 }
 
-/// Plans, enrolls and activates a simulated station through the hub, as an installer would
-/// (each step an append by the log's one writer); a station already enrolled is left as it is.
+/// Plans, enrolls and activates a simulated station through the hub's own paths, as an installer
+/// would with the rollout plan's one-time code (each step an append by the log's one writer). The
+/// demo's codes are derived from the station id, so a demo stopped half-way finishes next time.
 async fn enroll(
     state: &api::AppState,
     store: &Store,
     b: &buildings::SimStation,
     public_key: [u8; 32],
 ) -> anyhow::Result<()> {
-    let id = StationId::parse(&b.station_id)?;
-    let ward = WardCode::parse(b.ward_code)?;
-    let run = |command| api::routes::station_command(state, &id, command, &ward, None);
-    let at = Utc::now();
-    if store.station(&b.station_id).await?.is_none() {
-        let plan = StationCommand::PlanStation { ward: ward.clone(), building: b.building.clone(), at };
-        let code = api::routes::new_enrollment_code();
+    let code = format!("DEMO-{}", b.station_id);
+    let registered = store.station(&b.station_id).await?;
+    if registered.as_ref().and_then(|r| r.public_key.as_deref()) == Some(&public_key[..]) {
+        return Ok(()); // enrolled in an earlier run of the demo
+    }
+    if registered.is_none() {
+        let id = StationId::parse(&b.station_id)?;
+        let ward = WardCode::parse(b.ward_code)?;
+        let plan = StationCommand::PlanStation { ward: ward.clone(), building: b.building.clone(), at: Utc::now() };
         api::routes::station_command(state, &id, plan, &ward, Some(api::routes::code_hash(&code)))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
-    if store.station(&b.station_id).await?.and_then(|s| s.public_key).is_none() {
-        let enroll = StationCommand::EnrollStation { public_key: hex::encode(public_key), at };
-        run(enroll).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        run(StationCommand::ActivateStation { at }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    }
-    Ok(())
+    let request = EnrollmentRequest {
+        ward_code: b.ward_code.to_string(),
+        building: b.building.clone(),
+        public_key: hex::encode(public_key),
+        enrollment_code: code,
+    };
+    api::routes::enroll_station(state, &b.station_id, &request).await.map_err(|e| anyhow::anyhow!("{e}"))
 }

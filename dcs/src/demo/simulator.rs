@@ -30,7 +30,7 @@ fn case_of(agent: &Agent, event: &StationEvent, event_id: Uuid) -> Option<Case> 
     };
     let routed = route(event.clone(), &origin);
     let worked = !matches!(routed.command, AnyCommand::Station(_)) && !staff_commands(routed.aggregate_type).is_empty();
-    worked.then_some(Case { aggregate_type: routed.aggregate_type, id: routed.aggregate_id })
+    worked.then_some(Case { id: routed.aggregate_id, opened_by: routed.command })
 }
 
 fn next_event(agent: &Agent, station_index: usize, n: u64) -> Option<StationEvent> {

@@ -1,69 +1,122 @@
 //! The staff side of the demo: ward officers and PC06 staff working the cases the simulated
-//! stations open, through the same staff commands as the API, after realistic delays.
+//! stations open, with the same commands as staff issue through the API (typed values, not
+//! request bodies), after realistic delays.
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use domain::aggregates::{
+    AnyCommand, DataCorrectionCommand, DossierCommand, FeedbackCommand, FinancialServiceCommand,
+    HealthInsuranceCommand, MedicalExamCommand, PaymentCommand, SecurityReportCommand, VneidCommand,
+};
 use ingest::staff::{StaffCommand, StaffError};
 use rand::Rng;
-use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use api::AppState;
 
-/// A case a station opened, for staff to work.
+/// A case a station opened, for staff to work: its aggregate and the command that opened it.
 #[derive(Debug, Clone)]
 pub struct Case {
-    pub aggregate_type: &'static str,
     pub id: String,
+    pub opened_by: AnyCommand,
 }
 
 const OFFICERS: &[&str] = &["Đại úy Trần Văn Bình", "Thượng úy Lê Thị Hoa", "Trung úy Nguyễn Minh Khang"];
 
-/// The commands that take a case of this type to its end, as staff would issue them.
-fn script(aggregate_type: &str, rng: &mut impl Rng) -> Vec<Value> {
-    let officer = OFFICERS[rng.gen_range(0..OFFICERS.len())];
-    match aggregate_type {
-        "dossier" if rng.gen_bool(0.1) => vec![
-            json!({"command": "ReceiveDossier"}),
-            json!({"command": "ReturnDossier", "reason": "Thiếu bản sao giấy tờ"}),
+/// One step of a case, as staff issue it at a moment.
+type Step = Box<dyn Fn(DateTime<Utc>) -> AnyCommand + Send>;
+
+fn step<C: 'static>(command: impl Fn(DateTime<Utc>) -> C + Send + 'static, any: fn(C) -> AnyCommand) -> Step {
+    Box::new(move |at| any(command(at)))
+}
+
+/// The commands that take a case to its end, as staff would issue them (none for a case staff do
+/// not work). Exhaustive: a new service must say how its cases are worked.
+fn script(case: &AnyCommand, rng: &mut impl Rng) -> Vec<Step> {
+    use AnyCommand as A;
+    let officer = OFFICERS[rng.gen_range(0..OFFICERS.len())].to_string();
+    match case {
+        A::Dossier(_) if rng.gen_bool(0.1) => vec![
+            step(|at| DossierCommand::ReceiveDossier { at }, A::Dossier),
+            step(|at| DossierCommand::ReturnDossier { reason: "Thiếu bản sao giấy tờ".into(), at }, A::Dossier),
         ],
-        "dossier" => ["ReceiveDossier", "StartProcessing", "MarkResultReady", "CompleteDossier"]
-            .iter()
-            .map(|c| json!({"command": c}))
-            .collect(),
-        "security_report" => vec![
-            json!({"command": "AcknowledgeSecurityReport"}),
-            json!({"command": "AssignSecurityReport", "officer": officer}),
-            json!({"command": "ResolveSecurityReport", "resolution": "Đã xác minh và xử lý"}),
-            json!({"command": "CloseSecurityReport", "note": "Cư dân xác nhận"}),
+        A::Dossier(_) => vec![
+            step(|at| DossierCommand::ReceiveDossier { at }, A::Dossier),
+            step(|at| DossierCommand::StartProcessing { at }, A::Dossier),
+            step(|at| DossierCommand::MarkResultReady { at }, A::Dossier),
+            step(|at| DossierCommand::CompleteDossier { at }, A::Dossier),
         ],
-        "health_insurance" => vec![
-            json!({"command": "ScheduleAppointment", "when": (Utc::now() + chrono::Duration::days(2)).to_rfc3339()}),
-            json!({"command": "CompleteHealthInsurance"}),
+        A::SecurityReport(_) => vec![
+            step(|at| SecurityReportCommand::AcknowledgeSecurityReport { at }, A::SecurityReport),
+            step(
+                move |at| SecurityReportCommand::AssignSecurityReport { officer: officer.clone(), at },
+                A::SecurityReport,
+            ),
+            step(
+                |at| SecurityReportCommand::ResolveSecurityReport {
+                    resolution: "Đã xác minh và xử lý".into(), at
+                },
+                A::SecurityReport,
+            ),
+            step(
+                |at| SecurityReportCommand::CloseSecurityReport { note: "Cư dân xác nhận".into(), at },
+                A::SecurityReport,
+            ),
         ],
-        "medical_exam" => vec![
-            json!({"command": "ScheduleMedicalExam", "slot": (Utc::now() + chrono::Duration::hours(20)).to_rfc3339()}),
-            json!({"command": "CompleteMedicalExam"}),
+        A::HealthInsurance(_) => vec![
+            step(
+                |at| HealthInsuranceCommand::ScheduleAppointment { when: at + chrono::Duration::days(2), at },
+                A::HealthInsurance,
+            ),
+            step(|at| HealthInsuranceCommand::CompleteHealthInsurance { at }, A::HealthInsurance),
         ],
-        "financial_service" if rng.gen_bool(0.2) => {
-            vec![
-                json!({"command": "ForwardToPartner"}),
-                json!({"command": "DeclineFinancialService", "reason": "Chưa đủ điều kiện"}),
-            ]
+        A::MedicalExam(_) => vec![
+            step(
+                |at| MedicalExamCommand::ScheduleMedicalExam {
+                    slot: at + chrono::Duration::hours(20),
+                    doctor: None,
+                    at,
+                },
+                A::MedicalExam,
+            ),
+            step(|at| MedicalExamCommand::CompleteMedicalExam { at }, A::MedicalExam),
+        ],
+        A::FinancialService(_) if rng.gen_bool(0.2) => vec![
+            step(|at| FinancialServiceCommand::ForwardToPartner { at }, A::FinancialService),
+            step(
+                |at| FinancialServiceCommand::DeclineFinancialService {
+                    reason: "Chưa đủ điều kiện".into(), at
+                },
+                A::FinancialService,
+            ),
+        ],
+        A::FinancialService(_) => vec![
+            step(|at| FinancialServiceCommand::ForwardToPartner { at }, A::FinancialService),
+            step(|at| FinancialServiceCommand::ApproveFinancialService { at }, A::FinancialService),
+        ],
+        A::Feedback(_) => vec![step(
+            |at| FeedbackCommand::AnswerFeedback {
+                answer: "Ban quản lý đã tiếp nhận và xử lý".into(), at
+            },
+            A::Feedback,
+        )],
+        A::DataCorrection(_) => vec![
+            step(|at| DataCorrectionCommand::VerifyDataCorrection { at }, A::DataCorrection),
+            step(|at| DataCorrectionCommand::CorrectData { at }, A::DataCorrection),
+        ],
+        A::Vneid(_) if rng.gen_bool(0.1) => vec![step(
+            |at| VneidCommand::RecordVneidActivationFailed {
+                reason: "Ảnh chân dung không khớp với CCCD".into(), at
+            },
+            A::Vneid,
+        )],
+        A::Vneid(_) => vec![step(|at| VneidCommand::RecordVneidActivated { at }, A::Vneid)],
+        A::Payment(_) if rng.gen_bool(0.03) => {
+            vec![step(|at| PaymentCommand::RefundPayment { reason: "Thu trùng hóa đơn".into(), at }, A::Payment)]
         }
-        "financial_service" => {
-            vec![json!({"command": "ForwardToPartner"}), json!({"command": "ApproveFinancialService"})]
-        }
-        "feedback" => vec![json!({"command": "AnswerFeedback", "answer": "Ban quản lý đã tiếp nhận và xử lý"})],
-        "data_correction" => vec![json!({"command": "VerifyDataCorrection"}), json!({"command": "CorrectData"})],
-        "vneid_activation" if rng.gen_bool(0.1) => {
-            vec![json!({"command": "RecordVneidActivationFailed", "reason": "Ảnh chân dung không khớp với CCCD"})]
-        }
-        "vneid_activation" => vec![json!({"command": "RecordVneidActivated"})],
-        "payment" if rng.gen_bool(0.03) => vec![json!({"command": "RefundPayment", "reason": "Thu trùng hóa đơn"})],
-        _ => Vec::new(),
+        A::Payment(_) | A::Station(_) | A::Lookup(_) => Vec::new(),
     }
 }
 
@@ -78,11 +131,12 @@ pub async fn work(state: AppState, mut cases: mpsc::UnboundedReceiver<Case>, pac
         };
         let (staff, shutdown) = (staff.clone(), shutdown.clone());
         tokio::spawn(async move {
-            let steps = script(case.aggregate_type, &mut rand::thread_rng());
+            let steps = script(&case.opened_by, &mut rand::thread_rng());
             // One security report in five waits in the queue for 20 to 40 minutes, as on a busy
             // shift, so deadlines are crossed and the overdue figures move.
-            let backlog = case.aggregate_type == "security_report" && rand::thread_rng().gen_bool(0.2);
-            for (i, body) in steps.into_iter().enumerate() {
+            let report = matches!(case.opened_by, AnyCommand::SecurityReport(_));
+            let backlog = report && rand::thread_rng().gen_bool(0.2);
+            for (i, command) in steps.into_iter().enumerate() {
                 let mut wait = rand::thread_rng().gen_range(3.0..20.0) / pace.max(0.1);
                 if backlog && i == 0 {
                     wait += rand::thread_rng().gen_range(1200.0..2400.0);
@@ -93,11 +147,10 @@ pub async fn work(state: AppState, mut cases: mpsc::UnboundedReceiver<Case>, pac
                 }
                 for _attempt in 0..5 {
                     let at = Utc::now();
-                    let Ok(command) = domain::aggregates::staff_command(case.aggregate_type, &body, at) else { return };
                     let actor = OFFICERS[rand::thread_rng().gen_range(0..OFFICERS.len())].to_string();
                     let c = StaffCommand {
                         aggregate_id: case.id.clone(),
-                        command,
+                        command: command(at),
                         actor,
                         ward_code: None,
                         at,

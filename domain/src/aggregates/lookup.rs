@@ -38,9 +38,11 @@ impl DomainEvent for LookupEvent {
 }
 
 impl Concerns for LookupEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// A lookup never names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
-        None
+        match self {
+            Self::LookupPerformed { .. } => None,
+        }
     }
 }
 

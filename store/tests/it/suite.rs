@@ -41,6 +41,7 @@ testkit::on_both_backends!(
     station_cursors_move_in_the_same_transaction_as_the_events,
     a_station_cannot_be_planned_twice,
     a_registry_change_and_its_events_commit_together_or_not_at_all,
+    a_revocation_fits_an_enrolled_or_a_never_enrolled_station,
 );
 
 async fn appends_get_consecutive_positions_in_batch_order(db: TestDb) {
@@ -176,12 +177,41 @@ fn plan(id: &str) -> RegistryChange {
     })
 }
 
+/// The same plan again is taken as it is (a station planned before its plan was in the log gets
+/// its `StationPlanned` that way); another plan under the same id, or one for an enrolled
+/// station, is a conflict.
 async fn a_station_cannot_be_planned_twice(db: TestDb) {
     let store = db.store().await;
     let mut w = store.writer().await.unwrap();
-    w.append(&AppendBatch { registry: vec![plan("st-1")], ..Default::default() }).await.unwrap();
-    let again = w.append(&AppendBatch { registry: vec![plan("st-1")], ..Default::default() }).await;
+    let registry = |change| AppendBatch { registry: vec![change], ..Default::default() };
+    w.append(&registry(plan("st-1"))).await.unwrap();
+    w.append(&registry(plan("st-1"))).await.unwrap();
+    let RegistryChange::Plan(mut other) = plan("st-1") else { unreachable!() };
+    other.enrollment_code_hash = "another code".into();
+    let again = w.append(&registry(RegistryChange::Plan(other))).await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    w.append(&registry(RegistryChange::Enroll { station_id: "st-1".into(), public_key: vec![1; 32] })).await.unwrap();
+    let after_enrollment = w.append(&registry(plan("st-1"))).await;
+    assert!(matches!(after_enrollment, Err(StoreError::Conflict(_))), "{after_enrollment:?}");
+    let st = store.station("st-1").await.unwrap().unwrap();
+    assert_eq!((st.status.as_str(), st.enrollment_code_hash.as_str()), ("enrolled", "h"));
+}
+
+/// A decommissioned station's key is revoked, whether it ever enrolled or not.
+async fn a_revocation_fits_an_enrolled_or_a_never_enrolled_station(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    let registry = |changes| AppendBatch { registry: changes, ..Default::default() };
+    let enroll = RegistryChange::Enroll { station_id: "st-1".into(), public_key: vec![1; 32] };
+    w.append(&registry(vec![plan("st-1"), enroll, plan("st-2")])).await.unwrap();
+    let rotate_unenrolled = RegistryChange::Key { station_id: "st-2".into(), public_key: Some(vec![2; 32]) };
+    assert!(matches!(w.append(&registry(vec![rotate_unenrolled])).await, Err(StoreError::Conflict(_))));
+    for id in ["st-1", "st-2"] {
+        w.append(&registry(vec![RegistryChange::Key { station_id: id.into(), public_key: None }])).await.unwrap();
+        assert_eq!(store.station(id).await.unwrap().unwrap().public_key, None, "{id}");
+    }
+    let unknown = RegistryChange::Key { station_id: "st-9".into(), public_key: None };
+    assert!(matches!(w.append(&registry(vec![unknown])).await, Err(StoreError::Conflict(_))));
 }
 
 /// Planning and enrolling are one append: the registry and the station's events cannot diverge,

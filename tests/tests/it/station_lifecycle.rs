@@ -137,3 +137,53 @@ async fn planning_from_the_command_line_puts_the_station_in_the_registry_and_the
         sqlx::query_as("SELECT aggregate_id, event_type FROM events ORDER BY position").fetch_all(&pool).await.unwrap();
     assert_eq!(log, vec![("st-27097-cli".to_string(), "StationPlanned".to_string())]);
 }
+
+/// A station planned before planning went into the log (the registry row alone) enrolls with its
+/// plan, enrollment and activation all in the log; repeating the enrollment changes nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_station_planned_before_its_plan_was_logged_enrolls_with_its_whole_history() {
+    let db = TestDb::postgres().await;
+    let nats = NatsServer::start();
+    let hub = HubProcess::start(&db.url, &nats.url());
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let code = "ABCD-EFGH-JKLM-NPQR";
+    sqlx::query(
+        "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at) \
+         VALUES ('st-27097-legacy', '27097', 'Tòa C', 'planned', encode(sha256($1::bytea), 'hex'), now())",
+    )
+    .bind(code.as_bytes())
+    .execute(&pool)
+    .await
+    .unwrap();
+    let key = SigningKey::from_bytes(&[42; 32]);
+    let body = json!({"ward_code": WARD, "building": "Tòa C", "public_key": hex::encode(key.verifying_key().to_bytes()),
+        "enrollment_code": code});
+    let enroll = || async {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/stations/st-27097-legacy/enrollment", hub.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(enroll().await, 200);
+    let history = || async {
+        let h = hub.json("/api/v1/cases/station/st-27097-legacy").await;
+        h["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event_type"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(history().await, ["StationPlanned", "StationEnrolled", "StationActivated"]);
+    assert_eq!(enroll().await, 200, "the same enrollment again is harmless");
+    assert_eq!(history().await.len(), 3);
+    let status: String = sqlx::query_scalar("SELECT status FROM stations WHERE station_id = 'st-27097-legacy'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "enrolled");
+}

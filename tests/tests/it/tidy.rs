@@ -126,3 +126,16 @@ fn the_database_backend_does_not_leak_out_of_the_store() {
         }
     }
 }
+
+#[test]
+fn only_the_store_and_what_keeps_its_own_rows_talk_to_a_database() {
+    // The store; the station's own outbox; typed rows of read models; the benchmark's raw COPY
+    // baseline; test databases.
+    let allowed = ["store", "station-agent", "projections", "dcs", "testkit", "migrations", "tests"];
+    for krate in crates() {
+        if dependencies(&krate).contains(&"sqlx".to_string()) {
+            assert!(allowed.contains(&krate.as_str()), "{krate} depends on sqlx");
+        }
+    }
+    assert!(!dependencies("api").contains(&"sqlx".to_string()));
+}

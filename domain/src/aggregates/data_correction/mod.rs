@@ -83,11 +83,13 @@ impl DomainEvent for DataCorrectionEvent {
 }
 
 impl Concerns for DataCorrectionEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// Exhaustive, so a new event says whether it names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
         match self {
             Self::DataCorrectionRequested { citizen, .. } => Some(citizen),
-            _ => None,
+            Self::DataCorrectionVerified { .. } | Self::DataCorrected { .. } | Self::DataCorrectionRejected { .. } => {
+                None
+            }
         }
     }
 }

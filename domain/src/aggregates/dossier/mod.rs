@@ -127,11 +127,18 @@ impl DomainEvent for DossierEvent {
 }
 
 impl Concerns for DossierEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// Exhaustive, so a new event says whether it names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
         match self {
             Self::DossierSubmitted { citizen, .. } => citizen.as_ref(),
-            _ => None,
+            Self::DossierReceived { .. }
+            | Self::MoreDocumentsRequested { .. }
+            | Self::DocumentsProvided { .. }
+            | Self::DossierProcessingStarted { .. }
+            | Self::DossierResultReady { .. }
+            | Self::DossierCompleted { .. }
+            | Self::DossierReturned { .. }
+            | Self::DossierRejected { .. } => None,
         }
     }
 }

@@ -80,11 +80,13 @@ impl DomainEvent for FinancialServiceEvent {
 }
 
 impl Concerns for FinancialServiceEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// Exhaustive, so a new event says whether it names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
         match self {
             Self::FinancialServiceRequested { citizen, .. } => Some(citizen),
-            _ => None,
+            Self::FinancialServiceForwarded { .. }
+            | Self::FinancialServiceApproved { .. }
+            | Self::FinancialServiceDeclined { .. } => None,
         }
     }
 }

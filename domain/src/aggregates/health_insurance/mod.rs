@@ -83,11 +83,13 @@ impl DomainEvent for HealthInsuranceEvent {
 }
 
 impl Concerns for HealthInsuranceEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// Exhaustive, so a new event says whether it names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
         match self {
             Self::HealthInsuranceRequested { citizen, .. } => Some(citizen),
-            _ => None,
+            Self::HealthInsuranceAppointmentScheduled { .. }
+            | Self::HealthInsuranceCompleted { .. }
+            | Self::HealthInsuranceCancelled { .. } => None,
         }
     }
 }

@@ -86,11 +86,13 @@ impl DomainEvent for MedicalExamEvent {
 }
 
 impl Concerns for MedicalExamEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// Exhaustive, so a new event says whether it names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
         match self {
             Self::MedicalExamBooked { citizen, .. } => Some(citizen),
-            _ => None,
+            Self::MedicalExamScheduled { .. }
+            | Self::MedicalExamCompleted { .. }
+            | Self::MedicalExamCancelled { .. } => None,
         }
     }
 }

@@ -122,9 +122,18 @@ impl DomainEvent for SecurityReportEvent {
 }
 
 impl Concerns for SecurityReportEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// None of its events names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
-        None
+        match self {
+            Self::SecurityReportFiled { .. }
+            | Self::SecurityReportAcknowledged { .. }
+            | Self::SecurityReportAssigned { .. }
+            | Self::SecurityReportResolved { .. }
+            | Self::SecurityReportClosed { .. }
+            | Self::SecurityReportReopened { .. }
+            | Self::SecurityReportAcknowledgementOverdue { .. }
+            | Self::SecurityReportResolutionOverdue { .. } => None,
+        }
     }
 }
 

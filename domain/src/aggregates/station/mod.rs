@@ -87,9 +87,18 @@ impl DomainEvent for StationLifecycleEvent {
 }
 
 impl Concerns for StationLifecycleEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// None of its events names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
-        None
+        match self {
+            Self::StationPlanned { .. }
+            | Self::StationEnrolled { .. }
+            | Self::StationActivated { .. }
+            | Self::StationSuspended { .. }
+            | Self::StationResumed { .. }
+            | Self::StationDecommissioned { .. }
+            | Self::StationHeartbeatRecorded { .. }
+            | Self::StationKeyRotated { .. } => None,
+        }
     }
 }
 

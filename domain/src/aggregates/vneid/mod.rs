@@ -51,11 +51,11 @@ impl DomainEvent for VneidEvent {
 }
 
 impl Concerns for VneidEvent {
-    /// Checked against every kind's example in `route`'s tests.
+    /// Exhaustive, so a new event says whether it names a resident.
     fn citizen(&self) -> Option<&CitizenRef> {
         match self {
             Self::VneidActivationRequested { citizen, .. } => Some(citizen),
-            _ => None,
+            Self::VneidActivated { .. } | Self::VneidActivationFailed { .. } => None,
         }
     }
 }
