@@ -4,7 +4,7 @@
 use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::kinds::LookupKinds;
 use protocol::{FieldError, StationId, WardCode};
 use serde::{Deserialize, Serialize};
@@ -28,14 +28,7 @@ pub enum LookupEvent {
     LookupPerformed { topic: LookupTopic, station: StationId, ward: WardCode, at: DateTime<Utc> },
 }
 
-impl DomainEvent for LookupEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(LookupEvent);
 
 impl Concerns for LookupEvent {
     /// A lookup never names a resident.

@@ -2,6 +2,21 @@
 //! station event becomes a command ([`route`]), a staff request becomes one ([`staff_command`]),
 //! and stored events of any version load again ([`AnyAggregate::apply_stored`], [`upcast`]).
 
+/// `DomainEvent` for an event enum whose events are all at version 1: an event's type is its
+/// variant's name (`strum::IntoStaticStr`), as serde names it in the payload.
+macro_rules! version_one {
+    ($event:ty) => {
+        impl cqrs_es::DomainEvent for $event {
+            fn event_type(&self) -> String {
+                <&'static str>::from(self).into()
+            }
+            fn event_version(&self) -> String {
+                "1".into()
+            }
+        }
+    };
+}
+
 mod any;
 mod lifecycle;
 mod route;

@@ -11,7 +11,7 @@ pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::kinds::DataCorrectionKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
@@ -73,14 +73,7 @@ pub enum DataCorrectionEvent {
     },
 }
 
-impl DomainEvent for DataCorrectionEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(DataCorrectionEvent);
 
 impl Concerns for DataCorrectionEvent {
     /// Exhaustive, so a new event says whether it names a resident.

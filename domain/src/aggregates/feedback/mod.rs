@@ -9,7 +9,7 @@ pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::kinds::FeedbackKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
@@ -56,14 +56,7 @@ pub enum FeedbackEvent {
     },
 }
 
-impl DomainEvent for FeedbackEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(FeedbackEvent);
 
 impl Concerns for FeedbackEvent {
     /// Exhaustive, so a new event says whether it names a resident.

@@ -10,7 +10,7 @@ pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::kinds::FinancialServiceKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
@@ -70,14 +70,7 @@ pub enum FinancialServiceEvent {
     },
 }
 
-impl DomainEvent for FinancialServiceEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(FinancialServiceEvent);
 
 impl Concerns for FinancialServiceEvent {
     /// Exhaustive, so a new event says whether it names a resident.

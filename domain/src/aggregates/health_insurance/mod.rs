@@ -11,7 +11,7 @@ pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::kinds::HealthInsuranceKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
@@ -73,14 +73,7 @@ pub enum HealthInsuranceEvent {
     },
 }
 
-impl DomainEvent for HealthInsuranceEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(HealthInsuranceEvent);
 
 impl Concerns for HealthInsuranceEvent {
     /// Exhaustive, so a new event says whether it names a resident.

@@ -10,7 +10,7 @@ pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::kinds::MedicalExamKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
@@ -76,14 +76,7 @@ pub enum MedicalExamEvent {
     },
 }
 
-impl DomainEvent for MedicalExamEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(MedicalExamEvent);
 
 impl Concerns for MedicalExamEvent {
     /// Exhaustive, so a new event says whether it names a resident.

@@ -11,7 +11,7 @@ pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::kinds::PaymentKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
@@ -91,14 +91,7 @@ pub enum PaymentEvent {
     },
 }
 
-impl DomainEvent for PaymentEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(PaymentEvent);
 
 impl Concerns for PaymentEvent {
     /// None of its events names a resident.

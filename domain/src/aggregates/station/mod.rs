@@ -13,7 +13,7 @@ pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 use super::route::Origin;
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::kinds::StationKinds;
 use protocol::WardCode;
 use serde::{Deserialize, Serialize};
@@ -77,14 +77,7 @@ pub enum StationLifecycleEvent {
     StationKeyRotated { public_key: String, previous_key: String, at: DateTime<Utc> },
 }
 
-impl DomainEvent for StationLifecycleEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(StationLifecycleEvent);
 
 impl Concerns for StationLifecycleEvent {
     /// None of its events names a resident.

@@ -10,7 +10,7 @@ pub(crate) use staff::{staff_command, STAFF_COMMANDS};
 
 use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::{Aggregate, DomainEvent};
+use cqrs_es::Aggregate;
 use protocol::citizen::CitizenRef;
 use protocol::kinds::VneidKinds;
 use protocol::{StationId, WardCode};
@@ -41,14 +41,7 @@ pub enum VneidEvent {
     VneidActivationFailed { reason: String, at: DateTime<Utc> },
 }
 
-impl DomainEvent for VneidEvent {
-    fn event_type(&self) -> String {
-        <&'static str>::from(self).into()
-    }
-    fn event_version(&self) -> String {
-        "1".into()
-    }
-}
+version_one!(VneidEvent);
 
 impl Concerns for VneidEvent {
     /// Exhaustive, so a new event says whether it names a resident.
