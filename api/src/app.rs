@@ -3,11 +3,14 @@
 
 use std::net::SocketAddr;
 
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue};
 use axum::Router;
 use projections::{SecurityReports, WardDashboard};
 use store::Store;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
@@ -40,7 +43,8 @@ impl Application {
     pub async fn build(state: AppState, listen: SocketAddr) -> std::io::Result<Self> {
         let listener = TcpListener::bind(listen).await?;
         let port = listener.local_addr()?.port();
-        let router = crate::routes::router(state).layer(TraceLayer::new_for_http());
+        let router = crate::routes::router(state).layer(DefaultBodyLimit::max(crate::extract::BODY_LIMIT));
+        let router = with_security_headers(router).layer(TraceLayer::new_for_http());
         Ok(Self { listener, router, port })
     }
 
@@ -51,4 +55,22 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> std::io::Result<()> {
         axum::serve(self.listener, self.router).with_graceful_shutdown(async move { shutdown.cancelled().await }).await
     }
+}
+
+/// The headers every response carries: no inline script or style, no framing, no sniffing, no
+/// referrer leaving the hub.
+fn with_security_headers(router: Router) -> Router {
+    const HEADERS: [(header::HeaderName, &str); 4] = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    HEADERS.into_iter().fold(router, |router, (name, value)| {
+        router.layer(SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value)))
+    })
 }

@@ -16,6 +16,10 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("internal error")]
     Internal(String),
 }
@@ -62,6 +66,10 @@ impl IntoResponse for ApiError {
             }
             Self::Forbidden(m) => (StatusCode::FORBIDDEN, json!({ "error": m })),
             Self::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
+            Self::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, json!({ "error": m, "field": "body" })),
+            Self::UnsupportedMediaType(m) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({ "error": m, "field": "content-type" }))
+            }
             Self::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": "internal error; the hub's log has the details" }))

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod deadlines;
 pub mod error;
+pub mod extract;
 pub mod hub;
 pub mod routes;
 mod web;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the station sends to `POST /api/v1/stations/{id}/enrollment`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EnrollmentRequest {
     pub ward_code: String,
     pub building: String,

@@ -1,10 +1,12 @@
 //! The station's loopback HTTP API, for the kiosk software and the operator: record a dossier
 //! submission, a payment, a security report; read the outbox status. An answer of 201 means the
-//! event is durably in the outbox. Bad input is a 422 naming the field.
+//! event is durably in the outbox. Bad input is a JSON error naming the field (`body` for a body
+//! that is not JSON or is over [`BODY_LIMIT`]); a payload's unknown members are refused.
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -24,7 +26,23 @@ pub fn router(agent: Arc<Agent>) -> Router {
         .route("/api/v1/security-reports", post(|s, b| record(s, kinds::SecurityReport::NAME, b)))
         .route("/api/v1/dossiers/{code}", get(dossier_progress))
         .route("/api/v1/events/{kind}", post(record_kind))
+        .fallback(|| async { ApiError(StatusCode::NOT_FOUND, json!({"error": "no such endpoint"})) })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(agent)
+}
+
+/// The largest form the agent reads, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A body as received, or the JSON refusal of one too large or unreadable.
+fn body_of(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        let error = match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => format!("the body may be at most {BODY_LIMIT} bytes"),
+            _ => e.body_text(),
+        };
+        ApiError(e.status(), json!({"error": error, "field": "body"}))
+    })
 }
 
 pub struct ApiError(StatusCode, serde_json::Value);
@@ -60,7 +78,7 @@ impl From<AgentError> for ApiError {
 async fn record_kind(
     State(agent): State<Arc<Agent>>,
     Path(kind): Path<String>,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let Some(kind) = StationEvent::kind_names().into_iter().find(|k| *k == kind) else {
         let known = StationEvent::kind_names().join(", ");
@@ -80,9 +98,14 @@ fn schema_for(kind: &str, body: &serde_json::Value) -> u16 {
     }
 }
 
-async fn record(State(agent): State<Arc<Agent>>, kind: &'static str, body: Bytes) -> Result<Response, ApiError> {
+async fn record(
+    State(agent): State<Arc<Agent>>,
+    kind: &'static str,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body_of(body)?;
     let mut value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
-        ApiError(StatusCode::BAD_REQUEST, json!({"error": format!("the body is not JSON: {e}"), "field": null}))
+        ApiError(StatusCode::BAD_REQUEST, json!({"error": format!("the body is not JSON: {e}"), "field": "body"}))
     })?;
     agent.pseudonymise(&mut value)?;
     let event = StationEvent::parse(kind, schema_for(kind, &value), &value).map_err(AgentError::Invalid)?;

@@ -1,13 +1,14 @@
 //! Cases (aggregates) for staff: the history of any case, a dossier's progress by its portal code,
 //! and staff commands (`POST /api/v1/cases/{type}/{id}/commands`, who in `X-DCS-Actor`).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use ingest::staff::{Appended, StaffCommand, StaffError};
 use serde::Serialize;
 
+use crate::extract::{JsonBody, PathParams};
 use crate::{ApiError, AppState};
 
 /// The header that says who issues a staff command, UTF-8 (Vietnamese names and ranks), until
@@ -72,7 +73,7 @@ pub async fn case_history(s: &AppState, aggregate_type: &str, id: &str) -> Resul
 
 pub async fn history(
     State(s): State<AppState>,
-    Path((t, id)): Path<(String, String)>,
+    PathParams((t, id)): PathParams<(String, String)>,
 ) -> Result<Json<CaseHistory>, ApiError> {
     Ok(Json(case_history(&s, &t, &id).await?))
 }
@@ -93,7 +94,7 @@ pub struct ProgressStep {
 
 pub async fn dossier_progress(
     State(s): State<AppState>,
-    Path(code): Path<String>,
+    PathParams(code): PathParams<String>,
 ) -> Result<Json<DossierProgress>, ApiError> {
     let h = case_history(&s, "dossier", &code)
         .await
@@ -113,9 +114,9 @@ pub struct CommandResult {
 
 pub async fn command(
     State(s): State<AppState>,
-    Path((t, id)): Path<(String, String)>,
+    PathParams((t, id)): PathParams<(String, String)>,
     headers: HeaderMap,
-    Json(mut body): Json<serde_json::Value>,
+    JsonBody(mut body): JsonBody<serde_json::Value>,
 ) -> Result<Json<CommandResult>, ApiError> {
     let t = known_type(&t)?;
     if t == "station" && matches!(body["command"].as_str(), Some("PlanStation" | "EnrollStation")) {

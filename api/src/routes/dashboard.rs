@@ -1,11 +1,12 @@
 //! Dashboards as JSON: the city (all 168 wards) and one ward.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use projections::{CityDashboard, QueueFilter, QueuedReport, WardDashboardView};
 use serde::Serialize;
 
 use super::{today, ward_from_path};
+use crate::extract::PathParams;
 use crate::{ApiError, AppState};
 
 pub async fn wards() -> Json<&'static [protocol::Ward]> {
@@ -55,6 +56,6 @@ pub async fn ward_page(s: &AppState, code: &str) -> Result<WardPage, ApiError> {
     Ok(WardPage { view, planned_stations, open_security_reports })
 }
 
-pub async fn ward(State(s): State<AppState>, Path(code): Path<String>) -> Result<Json<WardPage>, ApiError> {
+pub async fn ward(State(s): State<AppState>, PathParams(code): PathParams<String>) -> Result<Json<WardPage>, ApiError> {
     Ok(Json(ward_page(&s, &code).await?))
 }

@@ -1,12 +1,14 @@
 //! `GET /api/v1/dead-letters`: what the hub could not accept, newest first, with reason and bytes.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
+use crate::extract::QueryParams;
 use crate::{ApiError, AppState};
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Params {
     limit: Option<i64>,
 }
@@ -26,7 +28,10 @@ pub struct DeadLetterView {
     pub raw: String,
 }
 
-pub async fn list(State(s): State<AppState>, Query(p): Query<Params>) -> Result<Json<Vec<DeadLetterView>>, ApiError> {
+pub async fn list(
+    State(s): State<AppState>,
+    QueryParams(p): QueryParams<Params>,
+) -> Result<Json<Vec<DeadLetterView>>, ApiError> {
     let limit = p.limit.unwrap_or(100).clamp(1, 1000);
     let letters = s.store.dead_letters(limit).await?;
     Ok(Json(

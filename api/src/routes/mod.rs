@@ -30,6 +30,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::city))
         .route("/wards/{code}", get(pages::ward))
         .route("/security-reports", get(pages::security_reports))
+        .route("/assets/app.css", get(pages::style))
+        .route("/assets/app.js", get(pages::script))
         .fallback(|| async { crate::ApiError::NotFound("no such page".into()) })
         .with_state(state)
 }

@@ -1,11 +1,12 @@
 //! The security-report work queue as JSON: city-wide or for one ward, open or all, overdue only.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use projections::{QueueFilter, QueuedReport};
 use serde::Deserialize;
 
 use super::ward_from_path;
+use crate::extract::{PathParams, QueryParams};
 use crate::{ApiError, AppState};
 
 #[derive(Debug, Deserialize)]
@@ -37,15 +38,18 @@ fn filter(q: QueueQuery, ward: Option<String>) -> Result<QueueFilter, ApiError> 
 }
 
 /// `GET /api/v1/security-reports?status=open|all&overdue=true&ward=27097`
-pub async fn city(State(s): State<AppState>, Query(q): Query<QueueQuery>) -> Result<Json<Vec<QueuedReport>>, ApiError> {
+pub async fn city(
+    State(s): State<AppState>,
+    QueryParams(q): QueryParams<QueueQuery>,
+) -> Result<Json<Vec<QueuedReport>>, ApiError> {
     Ok(Json(s.reports.list(&filter(q, None)?).await?))
 }
 
 /// `GET /api/v1/wards/{code}/security-reports?status=open|all&overdue=true`
 pub async fn ward(
     State(s): State<AppState>,
-    Path(code): Path<String>,
-    Query(q): Query<QueueQuery>,
+    PathParams(code): PathParams<String>,
+    QueryParams(q): QueryParams<QueueQuery>,
 ) -> Result<Json<Vec<QueuedReport>>, ApiError> {
     Ok(Json(s.reports.list(&filter(q, Some(code))?).await?))
 }

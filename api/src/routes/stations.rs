@@ -1,7 +1,7 @@
 //! Stations on the rollout plan: plan one (which gives its one-time enrollment code), list them,
 //! and enroll one (the station registers its public key with that code).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
@@ -12,9 +12,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::extract::{JsonBody, PathParams};
 use crate::{ApiError, AppState};
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     pub station_id: String,
     pub ward_code: String,
@@ -67,7 +69,7 @@ pub async fn plan_station(s: &AppState, req: PlanRequest) -> Result<Planned, Api
 
 pub async fn plan(
     State(s): State<AppState>,
-    Json(req): Json<PlanRequest>,
+    JsonBody(req): JsonBody<PlanRequest>,
 ) -> Result<(StatusCode, Json<Planned>), ApiError> {
     Ok((StatusCode::CREATED, Json(plan_station(&s, req).await?)))
 }
@@ -168,8 +170,8 @@ fn ed25519_key_ok(key: &[u8; 32]) -> Result<(), ApiError> {
 
 pub async fn enroll(
     State(s): State<AppState>,
-    Path(id): Path<String>,
-    Json(req): Json<EnrollmentRequest>,
+    PathParams(id): PathParams<String>,
+    JsonBody(req): JsonBody<EnrollmentRequest>,
 ) -> Result<Json<EnrollmentAnswer>, ApiError> {
     enroll_station(&s, &id, &req).await?;
     let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;

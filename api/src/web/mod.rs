@@ -79,6 +79,11 @@ pub fn percent(part: i64, whole: i64) -> String {
     format!("{:.0}%", part as f64 * 100.0 / whole as f64)
 }
 
+/// The pages' style sheet and script, served as files so that the Content-Security-Policy needs
+/// no inline style or script.
+pub const STYLE: &str = include_str!("assets/app.css");
+pub const SCRIPT: &str = include_str!("assets/app.js");
+
 pub fn layout(title: &str, main: &str) -> String {
     format!(
         r#"<!doctype html>
@@ -87,71 +92,13 @@ pub fn layout(title: &str, main: &str) -> String {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · DCS</title>
-<style>
-:root {{ --ink:#1b2430; --muted:#5b6776; --line:#e3e7ec; --brand:#b3261e; --bg:#f6f7f9; --card:#fff; --ok:#1f7a3a; }}
-* {{ box-sizing: border-box; }}
-body {{ margin:0; font:15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color:var(--ink); background:var(--bg); }}
-header {{ background:var(--brand); color:#fff; padding:14px 24px; display:flex; align-items:baseline; gap:16px; flex-wrap:wrap; }}
-header a {{ color:#fff; text-decoration:none; font-weight:600; font-size:18px; }}
-header span {{ opacity:.85; font-size:13px; }}
-main {{ padding:20px 24px; max-width:1200px; margin:0 auto; }}
-h1 {{ font-size:22px; margin:0 0 4px; }}
-.sub {{ color:var(--muted); margin:0 0 18px; font-size:13px; }}
-.cards {{ display:grid; grid-template-columns:repeat(auto-fit, minmax(170px, 1fr)); gap:12px; margin-bottom:18px; }}
-.card {{ background:var(--card); border:1px solid var(--line); border-radius:8px; padding:12px 14px; }}
-.card b {{ display:block; font-size:24px; font-variant-numeric:tabular-nums; }}
-.card small {{ color:var(--muted); }}
-table {{ width:100%; border-collapse:collapse; background:var(--card); border:1px solid var(--line); border-radius:8px; overflow:hidden; }}
-th, td {{ padding:7px 10px; border-bottom:1px solid var(--line); text-align:left; }}
-th {{ background:#eef1f4; font-size:12px; text-transform:uppercase; letter-spacing:.03em; color:var(--muted); position:sticky; top:0; }}
-td.n, th.n {{ text-align:right; font-variant-numeric:tabular-nums; }}
-h2 {{ font-size:17px; margin:22px 0 8px; }}
-.late {{ color:var(--brand); font-weight:600; }}
-.grid2 {{ display:grid; grid-template-columns:repeat(auto-fit, minmax(320px, 1fr)); gap:16px; }}
-tr.quiet td {{ color:#9aa4af; }}
-tr:hover td {{ background:#fafbfc; }}
-a {{ color:#0b57d0; }}
-.tools {{ display:flex; gap:12px; align-items:center; margin-bottom:10px; flex-wrap:wrap; }}
-.tools input[type=search] {{ padding:7px 10px; border:1px solid var(--line); border-radius:6px; min-width:360px; font:inherit; }}
-.live {{ color:var(--ok); font-size:12px; }}
-footer {{ color:var(--muted); font-size:12px; padding:18px 24px 30px; max-width:1200px; margin:0 auto; }}
-</style>
+<link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
 <header><a href="/">DCS · Trạm công dân số TP.HCM</a><span>Digital Citizen Stations of Ho Chi Minh City</span></header>
 <main id="main">{main}</main>
 <footer>Danh mục 168 phường, xã, đặc khu: Công văn 1027/CTK-CSCL (dvhcvn, MIT). Giờ hiển thị: Asia/Ho_Chi_Minh.</footer>
-<script>
-// Refresh the figures every few seconds, keeping what the user typed in the filter.
-function applyFilter() {{
-  const box = document.getElementById('filter'); if (!box) return;
-  const only = document.getElementById('only-active');
-  const q = box.value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase();
-  document.querySelectorAll('tr[data-name]').forEach(tr => {{
-    const hit = tr.dataset.name.includes(q) || tr.dataset.code.includes(q);
-    const active = !only || !only.checked || tr.dataset.active === '1';
-    tr.style.display = hit && active ? '' : 'none';
-  }});
-}}
-async function refresh() {{
-  try {{
-    const r = await fetch(location.href, {{ headers: {{ 'Accept': 'text/html' }} }});
-    if (!r.ok) return;
-    const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
-    const fresh = doc.getElementById('main');
-    const keep = {{ q: document.getElementById('filter')?.value, only: document.getElementById('only-active')?.checked }};
-    document.getElementById('main').innerHTML = fresh.innerHTML;
-    if (keep.q !== undefined) document.getElementById('filter').value = keep.q;
-    if (keep.only !== undefined) document.getElementById('only-active').checked = keep.only;
-    bind(); applyFilter();
-  }} catch (e) {{ /* the hub may be restarting; try again next time */ }}
-}}
-function bind() {{
-  document.getElementById('filter')?.addEventListener('input', applyFilter);
-  document.getElementById('only-active')?.addEventListener('change', applyFilter);
-}}
-bind(); applyFilter(); setInterval(refresh, 3000);
-</script>
+<script src="/assets/app.js" defer></script>
 </body>
 </html>"#,
         title = esc(title),

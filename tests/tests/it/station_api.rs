@@ -73,8 +73,25 @@ async fn the_loopback_api_names_the_field_at_fault_and_the_hub_stops_cleanly_on_
         assert_eq!(status, 422, "{path} {body}: {answer}");
         assert_eq!(answer["field"], field, "{answer}");
     }
-    let r = reqwest::Client::new().post(format!("{}/api/v1/payments", agent.api)).body("{oops").send().await.unwrap();
+    let client = reqwest::Client::new();
+    let r = client.post(format!("{}/api/v1/payments", agent.api)).body("{oops").send().await.unwrap();
     assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "body");
+    let huge = json!({"category": "noise", "severity": "low", "location": "A", "description": "x".repeat(70_000)});
+    let r = client.post(format!("{}/api/v1/security-reports", agent.api)).json(&huge).send().await.unwrap();
+    assert_eq!(r.status(), 413, "a body over the limit");
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "body");
+    let r = client.get(format!("{}/api/v1/nothing-here", agent.api)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(r.json::<serde_json::Value>().await.unwrap()["error"].is_string(), "a JSON 404");
+    let (status, answer) = agent
+        .post(
+            "/api/v1/payments",
+            &json!({"bill_type": "water", "provider": "SAWACO", "bill_reference": "x",
+            "amount_vnd": 5, "note": "extra"}),
+        )
+        .await;
+    assert_eq!((status, answer["field"].as_str()), (422, Some("note")), "an unknown member: {answer}");
     assert_eq!(agent.status().await["last_seq"], 0, "nothing invalid was recorded");
 
     // A non-loopback listen address is refused.

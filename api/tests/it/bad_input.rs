@@ -1,0 +1,102 @@
+//! Crafted requests get a JSON error naming the field at fault, fail alone, and change nothing.
+
+use serde_json::{json, Value};
+use testkit::TestDb;
+
+use crate::support::TestHub;
+
+/// `(status, field)` of a refusal; the body must be JSON with an `error`.
+fn refusal((status, body): (u16, Value)) -> (u16, String) {
+    assert!(body["error"].is_string(), "status {status}: not a JSON error: {body}");
+    (status, body["field"].as_str().unwrap_or_default().to_string())
+}
+
+#[tokio::test]
+async fn bad_bodies_are_json_errors_naming_the_field_and_change_nothing() {
+    let hub = TestHub::start(TestDb::sqlite().await).await;
+    let plan = |body: &'static [u8]| hub.post("/api/v1/stations").header("content-type", "application/json").body(body);
+    let good = json!({"station_id": "st-27097-x", "ward_code": "27097", "building": "Tòa A"});
+    let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes().leak();
+    let huge = serde_json::to_vec(&json!({"station_id": "st-x", "ward_code": "27097", "building": "x".repeat(70_000)}))
+        .unwrap()
+        .leak();
+    let cases: Vec<(&str, reqwest::RequestBuilder, (u16, &str))> = vec![
+        ("malformed JSON", plan(b"{\"station_id\": "), (422, "body")),
+        ("not UTF-8", plan(b"{\"station_id\": \"st-\xff\xfe\"}"), (422, "body")),
+        ("nested 10,000 deep", plan(nested), (422, "body")),
+        ("over the size limit", plan(huge), (413, "body")),
+        ("a member missing", plan(br#"{"station_id": "st-27097-x", "ward_code": "27097"}"#), (422, "building")),
+        (
+            "an unknown member",
+            plan(br#"{"station_id": "st-27097-x", "ward_code": "27097", "building": "A", "admin": true}"#),
+            (422, "admin"),
+        ),
+        ("a wrong type", plan(br#"{"station_id": 5, "ward_code": "27097", "building": "A"}"#), (422, "station_id")),
+        ("not JSON at all", hub.post("/api/v1/stations").body(good.to_string()), (415, "content-type")),
+        ("an unknown query parameter", hub.get("/api/v1/security-reports?status=all&drop=table"), (422, "query")),
+        ("a query of the wrong type", hub.get("/api/v1/dead-letters?limit=lots"), (422, "query")),
+        (
+            "an enrollment with an unknown member",
+            hub.post("/api/v1/stations/st-27097-x/enrollment").json(&json!({"ward_code": "27097", "building": "A",
+                "public_key": "00".repeat(32), "enrollment_code": "X", "role": "admin"})),
+            (422, "role"),
+        ),
+        (
+            "a staff command that is not JSON",
+            hub.post("/api/v1/cases/feedback/x/commands").header("content-type", "application/json").body("{{{"),
+            (422, "body"),
+        ),
+    ];
+    for (what, request, (status, field)) in cases {
+        assert_eq!(refusal(hub.send(request).await), (status, field.to_string()), "{what}");
+    }
+    let (status, stations) = hub.send(hub.get("/api/v1/stations")).await;
+    assert_eq!((status, stations), (200, json!([])), "nothing was planned");
+    let (_, city) = hub.send(hub.get("/api/v1/city/dashboard")).await;
+    assert_eq!(city["position"], 0, "nothing reached the log");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn injection_in_paths_and_queries_is_refused_or_finds_nothing() {
+    let hub = TestHub::start(TestDb::sqlite().await).await;
+    let paths = [
+        ("/api/v1/wards/27097'%20OR%20'1'='1/dashboard", 404),
+        ("/api/v1/wards/%FF%FE/dashboard", 422),
+        ("/api/v1/cases/security_report/x'%3B%20DROP%20TABLE%20events%3B--", 404),
+        ("/api/v1/cases/dossier%3Bselect/1", 404),
+        ("/api/v1/dossiers/..%2F..%2Fetc%2Fpasswd", 404),
+        ("/api/v1/security-reports?ward=27097'%20OR%201=1--", 404),
+        ("/api/v1/security-reports?status=all'--", 422),
+        ("/wards/<script>alert(1)</script>", 404),
+    ];
+    for (path, status) in paths {
+        let (got, body) = hub.send(hub.get(path)).await;
+        assert_eq!(got, status, "{path}: {body}");
+        assert!(body["error"].is_string(), "{path}: {body}");
+    }
+    let (_, city) = hub.send(hub.get("/api/v1/city/dashboard")).await;
+    assert_eq!(city["position"], 0);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_pages_run_no_inline_script() {
+    let hub = TestHub::start(TestDb::sqlite().await).await;
+    for path in ["/", "/wards/27097", "/api/v1/city/dashboard", "/assets/app.js", "/no-such-page"] {
+        let r = hub.get(path).send().await.unwrap();
+        let h = r.headers();
+        let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+        assert_eq!(h.get("referrer-policy").unwrap(), "no-referrer", "{path}");
+        assert_eq!(h.get("x-frame-options").unwrap(), "DENY", "{path}");
+    }
+    let page = hub.get("/wards/27097").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"<script src="/assets/app.js" defer></script>"#));
+    assert!(!page.contains("<script>") && !page.contains("<style>") && !page.contains(" style="), "no inline code");
+    let script = hub.get("/assets/app.js").send().await.unwrap();
+    assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    hub.stop().await;
+}

@@ -1,0 +1,4 @@
+//! The hub's HTTP side in process: one hub on a fresh database and the in-process bus, on port 0.
+
+mod bad_input;
+mod support;
