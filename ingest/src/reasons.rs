@@ -11,7 +11,8 @@ pub const SUBJECT_MISMATCH: &str = "subject_mismatch";
 pub const UNKNOWN_STATION: &str = "unknown_station";
 /// The station is planned but has not enrolled a key.
 pub const STATION_NOT_ENROLLED: &str = "station_not_enrolled";
-/// The station was decommissioned: its key is revoked and nothing it signs is accepted.
+/// The station's key is revoked (it was decommissioned, or it signed two histories) and nothing
+/// it signs is accepted until an administrator rotates the key.
 pub const STATION_DECOMMISSIONED: &str = "station_decommissioned";
 /// The event names another ward than the one the station was planned in.
 pub const WRONG_WARD: &str = "wrong_ward";
@@ -19,8 +20,9 @@ pub const WRONG_WARD: &str = "wrong_ward";
 pub const BAD_SIGNATURE: &str = "bad_signature";
 /// An event id the hub has seen before, with other bytes.
 pub const EVENT_ID_REUSED: &str = "event_id_reused";
-/// A sequence number the station already used, for another event.
-pub const SEQUENCE_REUSED: &str = "sequence_reused";
+/// A second event, validly signed, under a sequence number the station already used: its key
+/// signed two histories. The proof is kept and the key revoked.
+pub const EQUIVOCATION: &str = "equivocation";
 /// `prev` is not the chain hash of the station's previous event.
 pub const BROKEN_CHAIN: &str = "broken_chain";
 /// The payload does not match its kind and schema (unknown kind or version, a bad field).

@@ -69,9 +69,9 @@ impl StaffHandle {
 }
 
 /// What a station's lifecycle events change in the registry ingest verifies against: planned,
-/// enrolled with its first key, a key rotated, a key revoked at decommissioning. Committed with the
-/// events, so the registry and the log never disagree.
-fn registry_changes(
+/// enrolled with its first key, a key rotated, a key revoked at decommissioning or for signing two
+/// histories. Committed with the events, so the registry and the log never disagree.
+pub(crate) fn registry_changes(
     station_id: &str,
     events: &[SerializedEvent],
     enrollment_code_hash: Option<&str>,
@@ -96,7 +96,7 @@ fn registry_changes(
             StationLifecycleEvent::StationKeyRotated { public_key, .. } => {
                 RegistryChange::Key { station_id: id(), public_key: Some(key(public_key)?) }
             }
-            StationLifecycleEvent::StationDecommissioned { .. } => {
+            StationLifecycleEvent::StationDecommissioned { .. } | StationLifecycleEvent::StationEquivocated { .. } => {
                 RegistryChange::Key { station_id: id(), public_key: None }
             }
             StationLifecycleEvent::StationActivated { .. }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::aggregates::{AnyEvent, AnyEventType, StationLifecycleEvent, VneidEventType};
+use domain::aggregates::{Aggregate, AnyEvent, AnyEventType, Station, StationLifecycleEvent, VneidEventType};
 use serde::Serialize;
 use store::{LogEntry, Store};
 use tokio::sync::watch;
@@ -38,6 +38,8 @@ pub struct StationActivity {
     pub last_position: i64,
     /// What the station's agent last said of itself.
     pub heartbeat: Option<StationHeartbeat>,
+    /// Since when its key is revoked for signing two histories (until a key rotation).
+    pub key_revoked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -169,6 +171,7 @@ struct StationRow {
     agent_version: Option<String>,
     outbox_depth: Option<i64>,
     clock_skew_ms: Option<i64>,
+    key_revoked_at: Option<DateTime<Utc>>,
 }
 
 impl StationRow {
@@ -186,6 +189,7 @@ impl StationRow {
                 outbox_depth: self.outbox_depth.unwrap_or_default(),
                 clock_skew_ms: self.clock_skew_ms.unwrap_or_default(),
             }),
+            key_revoked_at: self.key_revoked_at,
         }
     }
 }
@@ -222,6 +226,8 @@ struct Tally<'a> {
     /// `(ward, age band, sex, day)`: interactions that identified a resident.
     citizens: HashMap<(&'a str, String, String, NaiveDate), i64>,
     stations: BTreeMap<&'a str, (StationActivity, Heartbeat)>,
+    /// Alerts raised and cleared on stations, in log order: `(station, revoked since)`.
+    alerts: Vec<(&'a str, Option<DateTime<Utc>>)>,
 }
 
 impl<'a> Tally<'a> {
@@ -230,6 +236,7 @@ impl<'a> Tally<'a> {
         let day = protocol::time::local_day(e.occurred_at);
         let Some(station) = e.station_id.as_deref() else {
             *self.staff.entry((ward, e.event_type.as_str(), day)).or_default() += 1;
+            self.alert(e);
             return;
         };
         // Read typed; an event this code cannot read still counts, by its stored type.
@@ -254,6 +261,7 @@ impl<'a> Tally<'a> {
                 last_event_at: e.occurred_at,
                 last_position: e.position,
                 heartbeat: None,
+                key_revoked_at: None,
             };
             (activity, Heartbeat::default())
         });
@@ -263,6 +271,22 @@ impl<'a> Tally<'a> {
         s.last_position = e.position;
         if let Some(h) = heartbeat {
             *beat = h;
+        }
+    }
+
+    /// A station's key revoked for equivocation raises its alert; a new key clears it.
+    fn alert(&mut self, e: &'a LogEntry) {
+        if e.aggregate_type != Station::TYPE {
+            return;
+        }
+        match AnyEvent::read(&e.aggregate_type, &e.event_type, e.event_version, &e.payload) {
+            Ok(AnyEvent::Station(StationLifecycleEvent::StationEquivocated { at, .. })) => {
+                self.alerts.push((&e.aggregate_id, Some(at)))
+            }
+            Ok(AnyEvent::Station(StationLifecycleEvent::StationKeyRotated { .. })) => {
+                self.alerts.push((&e.aggregate_id, None))
+            }
+            _ => {}
         }
     }
 
@@ -293,6 +317,12 @@ impl<'a> Tally<'a> {
             )
         }));
         out.extend(self.stations.into_values().map(|(s, beat)| station_statement(s, beat)));
+        out.extend(self.alerts.into_iter().map(|(station, since)| {
+            Statement::new(
+                "UPDATE station_activity SET key_revoked_at = $1 WHERE station_id = $2",
+                vec![since.into(), station.into()],
+            )
+        }));
         out
     }
 }
@@ -422,7 +452,8 @@ impl WardDashboard {
         let filter = if ward.is_some() { "WHERE ward_code = $1" } else { "" };
         let q = format!(
             "SELECT station_id, ward_code, events, last_seen_at, last_event_at, last_position, heartbeat_at, \
-             agent_version, outbox_depth, clock_skew_ms FROM station_activity {filter} ORDER BY station_id"
+             agent_version, outbox_depth, clock_skew_ms, key_revoked_at FROM station_activity {filter} \
+             ORDER BY station_id"
         );
         let rows: Vec<StationRow> =
             self.store().fetch_rows(&Statement::new(q, ward.map(Value::from).into_iter().collect())).await?;

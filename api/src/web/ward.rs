@@ -145,6 +145,15 @@ fn station_rows(p: &WardPage) -> String {
         let plan = p.planned_stations.iter().find(|s| s.station_id == id);
         let act = p.view.stations.iter().find(|s| s.station_id == id);
         let beat = act.and_then(|a| a.heartbeat.as_ref());
+        if let Some(since) = act.and_then(|a| a.key_revoked_at) {
+            rows.push_str(&format!(
+                "<tr class=alert><td colspan=9><b>Cảnh báo:</b> trạm <code>{id}</code> đã ký hai sự kiện khác nhau \
+                 cho cùng một số thứ tự (lúc {at}): khóa của trạm đã bị thu hồi, mọi sự kiện sau đó bị từ chối cho \
+                 đến khi quản trị viên đổi khóa.</td></tr>\n",
+                id = esc(id),
+                at = when(Some(since)),
+            ));
+        }
         rows.push_str(&format!(
             "<tr><td><code>{id}</code></td><td>{building}</td><td>{status}</td><td class=n>{events}</td><td>{seen}</td>\
              <td>{last}</td><td>{version}</td><td class=n>{outbox}</td><td class=n>{skew}</td></tr>\n",

@@ -56,6 +56,9 @@ impl Ingest {
         for (id, (seq, hash)) in cursors {
             self.stations.set_cursor(&id, seq, hash);
         }
+        for change in &append.registry {
+            self.stations.apply(change);
+        }
         if let Some(&last) = appended.as_ref().and_then(|a| a.positions.last()) {
             self.head.send_replace(last);
         }

@@ -62,7 +62,7 @@ pub(super) fn authenticate<'s>(
         return Err(refuse(STATION_NOT_ENROLLED, format!("station {} has not enrolled a key", env.station)));
     }
     let Some(key) = station.public_key.as_deref() else {
-        let detail = format!("station {} was decommissioned; its key is revoked", env.station);
+        let detail = format!("station {}'s key is revoked (decommissioned, or it signed two histories)", env.station);
         return Err(refuse(STATION_DECOMMISSIONED, detail));
     };
     if station.ward != env.ward.as_str() {

@@ -1,14 +1,21 @@
-//! Step 3: sequence and chain. An event ahead of its predecessor is held; a sequence number used
-//! before or a `prev` that is not the last chain hash is refused.
+//! Step 3: sequence and chain. An event ahead of its predecessor is held; a `prev` that is not the
+//! last chain hash is refused; a second authentic event under a sequence number already used is
+//! an equivocation ([`equivocates`], handled in `equivocation`).
 
 use chrono::{DateTime, Utc};
 use protocol::{chain_hash, ChainHash, Envelope, ReceiptStatus};
 
 use super::{refused, Fate, Received};
-use crate::reasons::{BROKEN_CHAIN, SEQUENCE_REUSED};
+use crate::reasons::BROKEN_CHAIN;
+
+/// Whether this authentic event (not a resend: step 2 answered those) takes a sequence number the
+/// station already used: its key signed two histories.
+pub(super) fn equivocates(env: &Envelope, cursor: (u64, ChainHash)) -> bool {
+    env.seq <= cursor.0
+}
 
 /// `None` when the event is the station's next one; otherwise its fate. `cursor` is the station's
-/// last accepted `(seq, chain hash)`.
+/// last accepted `(seq, chain hash)`; an equivocation is decided before.
 pub(super) fn out_of_chain(
     d: Received<'_>,
     env: &Envelope,
@@ -18,10 +25,6 @@ pub(super) fn out_of_chain(
     let (last_seq, last_hash) = cursor;
     if env.seq > last_seq + 1 {
         return Some(Fate::Held);
-    }
-    if env.seq <= last_seq {
-        let detail = format!("sequence {} of {} is already taken by another event", env.seq, env.station);
-        return Some(refused(d, env, ReceiptStatus::Refused, SEQUENCE_REUSED, detail, now));
     }
     if env.prev != last_hash {
         let detail =
@@ -69,17 +72,16 @@ mod tests {
     }
 
     #[test]
-    fn a_used_sequence_and_a_broken_chain_are_refused_with_a_receipt() {
-        let (d, env) = (delivery(b"abc"), envelope());
-        let Some(Fate::DeadLettered(letter, Some(receipt))) = out_of_chain(d, &env, (1, GENESIS), Utc::now()) else {
-            panic!("a reused sequence is refused")
-        };
-        assert_eq!((letter.reason.as_str(), receipt.status), (SEQUENCE_REUSED, ReceiptStatus::Refused));
-        assert!(!letter.chain_advanced);
-        let Some(Fate::DeadLettered(letter, Some(_))) = out_of_chain(d, &env, (0, chain_hash(b"other")), Utc::now())
+    fn a_used_sequence_is_an_equivocation_and_a_broken_chain_is_refused_with_a_receipt() {
+        let (d, env) = (delivery(b"abc"), envelope()); // seq 1
+        assert!(equivocates(&env, (1, GENESIS)) && equivocates(&env, (4, GENESIS)));
+        assert!(!equivocates(&env, (0, GENESIS)));
+        let Some(Fate::DeadLettered(letter, Some(receipt))) =
+            out_of_chain(d, &env, (0, chain_hash(b"other")), Utc::now())
         else {
             panic!("a broken chain is refused")
         };
-        assert_eq!(letter.reason, BROKEN_CHAIN);
+        assert_eq!((letter.reason.as_str(), receipt.status), (BROKEN_CHAIN, ReceiptStatus::Refused));
+        assert!(!letter.chain_advanced);
     }
 }

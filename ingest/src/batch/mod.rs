@@ -8,10 +8,11 @@ mod acknowledge;
 mod append;
 mod authenticate;
 mod chain;
+mod equivocation;
 mod payload;
 mod seen;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use bus::Delivery;
 use chrono::{DateTime, Utc};
@@ -19,6 +20,7 @@ use protocol::{subjects, ChainHash, Envelope, Receipt, ReceiptStatus};
 use store::{AppendBatch, NewDeadLetter};
 use uuid::Uuid;
 
+use crate::reasons::STATION_DECOMMISSIONED;
 use crate::receipts;
 use crate::{Ingest, IngestError};
 
@@ -170,6 +172,7 @@ impl Ingest {
 
         let mut cursors: HashMap<String, (u64, ChainHash)> = HashMap::new();
         let mut in_batch: HashMap<Uuid, usize> = HashMap::new(); // event id -> delivery index
+        let mut revoked: HashSet<String> = HashSet::new(); // stations whose key this batch revokes
         for (i, (d, c)) in deliveries.iter().map(Received::of).zip(checked).enumerate() {
             let a = match c {
                 Ok(a) => a,
@@ -185,8 +188,20 @@ impl Ingest {
                 continue;
             }
             // 3. Sequence and chain.
+            if revoked.contains(a.env.station.as_str()) {
+                let detail =
+                    format!("station {}'s key was revoked in this batch: it signed two histories", a.env.station);
+                batch.settle(Fate::DeadLettered(Box::new(dead_event(d, &a.env, STATION_DECOMMISSIONED, detail)), None));
+                continue;
+            }
             let station = self.stations.get(a.env.station.as_str()).expect("authenticated stations are known");
             let cursor = *cursors.entry(a.env.station.to_string()).or_insert((station.last_seq, station.last_hash));
+            if chain::equivocates(&a.env, cursor) {
+                revoked.insert(a.env.station.to_string());
+                let fate = self.equivocation(d, &a.env, &mut batch.append, now).await?;
+                batch.settle(fate);
+                continue;
+            }
             if let Some(fate) = chain::out_of_chain(d, &a.env, cursor, now) {
                 batch.settle(fate);
                 continue;

@@ -187,3 +187,77 @@ async fn a_station_planned_before_its_plan_was_logged_enrolls_with_its_whole_his
         .unwrap();
     assert_eq!(status, "enrolled");
 }
+
+/// Two different events signed with one station's key under one sequence number prove that the
+/// key signed two histories: the second is dead-lettered, the station's log records the
+/// equivocation, its key is revoked (what follows is refused) and the ward's page raises an
+/// alert, until an administrator rotates the key.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_station_that_signs_two_histories_loses_its_key_until_it_is_rotated() {
+    const CLONED: &str = "st-27097-cloned";
+    let db = TestDb::postgres().await;
+    let nats = NatsServer::start();
+    let hub = HubProcess::start(&db.url, &nats.url());
+    let (key, new) = (SigningKey::from_bytes(&[31; 32]), SigningKey::from_bytes(&[32; 32]));
+    crafted::enroll_key(&hub, CLONED, WARD, "Tòa D", &key).await;
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let event = |seq: u64, prev, id: Uuid, text: &str| {
+        let payload = json!({"topic": "station", "text": text});
+        crafted::event_bytes(CLONED, WARD, id, seq, prev, "feedback.submitted", Utc::now(), payload)
+    };
+    let events = || async {
+        let h = hub.json(&format!("/api/v1/cases/station/{CLONED}")).await;
+        h["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["event_type"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+
+    let (id1, id1b) = (Uuid::now_v7(), Uuid::now_v7());
+    let e1 = event(1, GENESIS, id1, "Thang máy hỏng");
+    crafted::publish(&js, WARD, CLONED, &e1, &key, id1).await;
+    eventually("the first event", Duration::from_secs(20), || async {
+        (hub.json("/api/v1/wards/27097/dashboard").await["ward"]["total"] == 1).then_some(())
+    })
+    .await;
+    // The clone signs another event 1.
+    crafted::publish(&js, WARD, CLONED, &event(1, GENESIS, id1b, "Một lịch sử khác"), &key, id1b).await;
+    eventually("the equivocation recorded", Duration::from_secs(20), || async {
+        events().await.ends_with(&["StationEquivocated".to_string()]).then_some(())
+    })
+    .await;
+    assert_eq!(hub.dead_letter_reasons().await, vec!["equivocation"]);
+    let letters = hub.json("/api/v1/dead-letters").await;
+    assert_eq!(letters[0]["event_id"], json!(id1b), "the second event is kept as the proof");
+
+    // What follows under that key is refused, even the station's own next event.
+    let id2 = Uuid::now_v7();
+    crafted::publish(&js, WARD, CLONED, &event(2, chain_hash(&e1), id2, "Sự kiện 2"), &key, id2).await;
+    eventually("the next event refused", Duration::from_secs(20), || async {
+        (hub.dead_letter_reasons().await.len() == 2).then_some(())
+    })
+    .await;
+    assert_eq!(hub.dead_letter_reasons().await, vec!["equivocation", "station_decommissioned"]);
+    let page = hub.get("/wards/27097").await.text().await.unwrap();
+    assert!(page.contains("class=alert") && page.contains(CLONED), "the ward's page raises the alert");
+
+    // An administrator rotates the key: the alert clears and the chain goes on under the new key.
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/cases/station/{CLONED}/commands", hub.url))
+        .header("x-dcs-actor", "Quản trị viên PC06")
+        .json(&json!({"command": "RotateStationKey", "public_key": hex::encode(new.verifying_key().to_bytes())}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let id3 = Uuid::now_v7();
+    crafted::publish(&js, WARD, CLONED, &event(2, chain_hash(&e1), id3, "Sau khi đổi khóa"), &new, id3).await;
+    eventually("the event under the new key", Duration::from_secs(20), || async {
+        (hub.json("/api/v1/wards/27097/dashboard").await["ward"]["total"] == 2).then_some(())
+    })
+    .await;
+    let page = hub.get("/wards/27097").await.text().await.unwrap();
+    assert!(!page.contains("class=alert"), "the alert is cleared by the new key");
+}

@@ -17,6 +17,7 @@ use cqrs_es::Aggregate;
 use protocol::kinds::StationKinds;
 use protocol::WardCode;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::lifecycle::{require, Lifecycle};
 use super::{Concerns, DomainError, EventInfo};
@@ -59,6 +60,16 @@ pub enum StationCommand {
         public_key: String,
         at: DateTime<Utc>,
     },
+    /// The hub: the station's key signed two different events under one sequence number. The
+    /// key is revoked until an administrator rotates it.
+    RecordEquivocation {
+        seq: u64,
+        /// The event that came second, dead-lettered with its bytes and signature.
+        conflicting_event: Uuid,
+        /// The chain hash of its bytes.
+        conflicting_chain: String,
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
@@ -67,14 +78,49 @@ pub enum StationCommand {
     derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
 )]
 pub enum StationLifecycleEvent {
-    StationPlanned { ward: WardCode, building: String, at: DateTime<Utc> },
-    StationEnrolled { public_key: String, at: DateTime<Utc> },
-    StationActivated { at: DateTime<Utc> },
-    StationSuspended { reason: String, at: DateTime<Utc> },
-    StationResumed { at: DateTime<Utc> },
-    StationDecommissioned { reason: String, at: DateTime<Utc> },
-    StationHeartbeatRecorded { agent_version: String, outbox_depth: u64, clock_skew_ms: i64, at: DateTime<Utc> },
-    StationKeyRotated { public_key: String, previous_key: String, at: DateTime<Utc> },
+    StationPlanned {
+        ward: WardCode,
+        building: String,
+        at: DateTime<Utc>,
+    },
+    StationEnrolled {
+        public_key: String,
+        at: DateTime<Utc>,
+    },
+    StationActivated {
+        at: DateTime<Utc>,
+    },
+    StationSuspended {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    StationResumed {
+        at: DateTime<Utc>,
+    },
+    StationDecommissioned {
+        reason: String,
+        at: DateTime<Utc>,
+    },
+    StationHeartbeatRecorded {
+        agent_version: String,
+        outbox_depth: u64,
+        clock_skew_ms: i64,
+        at: DateTime<Utc>,
+    },
+    StationKeyRotated {
+        public_key: String,
+        previous_key: String,
+        at: DateTime<Utc>,
+    },
+    /// Two events signed with the station's key under sequence number `seq`: the one in the log
+    /// and `conflicting_event` (its bytes in the dead letters). Proof that the key signed two
+    /// histories; the key is revoked.
+    StationEquivocated {
+        seq: u64,
+        conflicting_event: Uuid,
+        conflicting_chain: String,
+        at: DateTime<Utc>,
+    },
 }
 
 version_one!(StationLifecycleEvent);
@@ -90,7 +136,8 @@ impl Concerns for StationLifecycleEvent {
             | Self::StationResumed { .. }
             | Self::StationDecommissioned { .. }
             | Self::StationHeartbeatRecorded { .. }
-            | Self::StationKeyRotated { .. } => None,
+            | Self::StationKeyRotated { .. }
+            | Self::StationEquivocated { .. } => None,
         }
     }
 }
@@ -107,6 +154,7 @@ impl StationLifecycleEventType {
             Self::StationDecommissioned => EventInfo::case("Trạm: ngừng sử dụng"),
             Self::StationHeartbeatRecorded => EventInfo::case("Trạm: báo trạng thái"),
             Self::StationKeyRotated => EventInfo::case("Trạm: đổi khóa"),
+            Self::StationEquivocated => EventInfo::case("Trạm: ký hai lịch sử, khóa bị thu hồi"),
         }
     }
 }
@@ -151,6 +199,8 @@ pub struct Station {
     pub last_heartbeat: Option<DateTime<Utc>>,
     pub agent_version: Option<String>,
     pub outbox_depth: u64,
+    /// Its key signed two histories and is revoked, until a key rotation.
+    pub equivocated: bool,
 }
 
 impl Aggregate for Station {
@@ -204,6 +254,13 @@ impl Aggregate for Station {
                 }
                 StationLifecycleEvent::StationKeyRotated { public_key, previous_key, at }
             }
+            StationCommand::RecordEquivocation { seq, conflicting_event, conflicting_chain, at } => {
+                require(self.status, &[Enrolled, Active, Suspended], "have its key revoked")?;
+                if self.equivocated {
+                    return Err(DomainError::new("this station's key is already revoked for signing two histories"));
+                }
+                StationLifecycleEvent::StationEquivocated { seq, conflicting_event, conflicting_chain, at }
+            }
         };
         sink.write(event, self).await;
         Ok(())
@@ -231,7 +288,11 @@ impl Aggregate for Station {
                 self.agent_version = Some(agent_version);
                 self.outbox_depth = outbox_depth;
             }
-            StationLifecycleEvent::StationKeyRotated { public_key, .. } => self.public_key = Some(public_key),
+            StationLifecycleEvent::StationKeyRotated { public_key, .. } => {
+                self.public_key = Some(public_key);
+                self.equivocated = false;
+            }
+            StationLifecycleEvent::StationEquivocated { .. } => self.equivocated = true,
         }
     }
 }

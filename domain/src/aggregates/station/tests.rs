@@ -165,3 +165,36 @@ fn only_usable_ed25519_keys_are_accepted() {
     let identity = format!("01{}", "00".repeat(31));
     assert_eq!(check_public_key("public_key", &identity).unwrap_err().reason, "is not a usable Ed25519 public key");
 }
+
+fn equivocation(day: i64) -> StationCommand {
+    StationCommand::RecordEquivocation {
+        seq: 7,
+        conflicting_event: uuid::Uuid::from_u128(7),
+        conflicting_chain: "ab".repeat(32),
+        at: at(day),
+    }
+}
+
+fn equivocated(day: i64) -> StationLifecycleEvent {
+    StationLifecycleEvent::StationEquivocated {
+        seq: 7,
+        conflicting_event: uuid::Uuid::from_u128(7),
+        conflicting_chain: "ab".repeat(32),
+        at: at(day),
+    }
+}
+
+#[test]
+fn a_station_that_signed_two_histories_is_recorded_once_until_its_key_is_rotated() {
+    station(vec![planned(), enrolled(), activated()]).when(equivocation(30)).then_expect_events(vec![equivocated(30)]);
+    station(vec![planned(), enrolled(), activated(), equivocated(30)])
+        .when(equivocation(31))
+        .then_expect_error_message("this station's key is already revoked for signing two histories");
+    let rotated = StationLifecycleEvent::StationKeyRotated { public_key: key(2), previous_key: key(1), at: at(32) };
+    station(vec![planned(), enrolled(), activated(), equivocated(30), rotated])
+        .when(equivocation(33))
+        .then_expect_events(vec![equivocated(33)]);
+    station(vec![planned()])
+        .when(equivocation(3))
+        .then_expect_error_message("this station is planned but not enrolled; it cannot have its key revoked");
+}
