@@ -119,14 +119,14 @@ pub async fn station(db: &Db, station_id: &str) -> Result<Option<StationRecord>>
     })
 }
 
-pub async fn dead_letters(db: &Db, limit: i64) -> Result<Vec<DeadLetter>> {
+pub async fn dead_letters(db: &Db, before: Option<i64>, limit: i64) -> Result<Vec<DeadLetter>> {
     on_db!(db, |pool, pg| {
         let q = sql(
             pg,
             "SELECT id, received_at, subject, CAST(event_id AS TEXT), station_id, station_seq, reason, detail, raw, \
-             signature, chain_advanced, receipt_status FROM dead_letters ORDER BY id DESC LIMIT $1",
+             signature, chain_advanced, receipt_status FROM dead_letters WHERE id < $1 ORDER BY id DESC LIMIT $2",
         );
-        let rows = sqlx::query(&q).bind(limit).fetch_all(pool).await?;
+        let rows = sqlx::query(&q).bind(before.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await?;
         rows.iter()
             .map(|r| {
                 let event_id: Option<String> = r.try_get(3)?;

@@ -148,8 +148,8 @@ impl Store {
         common::pseudonym_key(&self.db, fresh).await
     }
 
-    /// The most recent dead letters, newest first.
-    pub async fn dead_letters(&self, limit: i64) -> Result<Vec<DeadLetter>> {
-        common::dead_letters(&self.db, limit).await
+    /// The most recent dead letters, newest first: up to `limit` with an id below `before`.
+    pub async fn dead_letters(&self, before: Option<i64>, limit: i64) -> Result<Vec<DeadLetter>> {
+        common::dead_letters(&self.db, before, limit).await
     }
 }

@@ -1,4 +1,5 @@
-//! `GET /api/v1/dead-letters`: what the hub could not accept, newest first, with reason and bytes.
+//! `GET /api/v1/dead-letters`: what the hub could not accept, newest first, with reason and bytes;
+//! paged (`before` = the last id of the previous page) and capped (`limit` at most 200).
 
 use axum::extract::State;
 use axum::Json;
@@ -10,7 +11,10 @@ use crate::{ApiError, AppState};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
+    /// At most this many (default 50, capped at 200).
     limit: Option<i64>,
+    /// The page after the one that ended at this id.
+    before: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -32,8 +36,8 @@ pub async fn list(
     State(s): State<AppState>,
     QueryParams(p): QueryParams<Params>,
 ) -> Result<Json<Vec<DeadLetterView>>, ApiError> {
-    let limit = p.limit.unwrap_or(100).clamp(1, 1000);
-    let letters = s.store.dead_letters(limit).await?;
+    let limit = p.limit.unwrap_or(50).clamp(1, 200);
+    let letters = s.store.dead_letters(p.before, limit).await?;
     Ok(Json(
         letters
             .into_iter()

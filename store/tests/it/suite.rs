@@ -141,9 +141,12 @@ async fn outcomes_tell_accepted_from_dead_lettered_events(db: TestDb) {
     assert!(
         matches!(&rej.kind, OutcomeKind::DeadLettered { status, reason, .. } if status == "rejected" && reason == "invalid_payload")
     );
-    let letters = store.dead_letters(10).await.unwrap();
+    let letters = store.dead_letters(None, 10).await.unwrap();
     assert_eq!(letters.len(), 2);
     assert_eq!(letters[0].letter, unanswered, "newest first, read back exactly");
+    let older = store.dead_letters(Some(letters[0].id), 10).await.unwrap();
+    assert_eq!(older, letters[1..], "the next page starts below the last id seen");
+    assert_eq!(store.dead_letters(None, 1).await.unwrap().len(), 1, "capped");
 }
 
 async fn station_cursors_move_in_the_same_transaction_as_the_events(db: TestDb) {
