@@ -13,6 +13,8 @@ pub enum ApiError {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
     #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
     Conflict(String),
@@ -64,6 +66,7 @@ impl IntoResponse for ApiError {
             Self::Invalid { field, message } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, json!({ "error": format!("{field}: {message}"), "field": field }))
             }
+            Self::Unauthorized(m) => (StatusCode::UNAUTHORIZED, json!({ "error": m })),
             Self::Forbidden(m) => (StatusCode::FORBIDDEN, json!({ "error": m })),
             Self::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
             Self::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, json!({ "error": m, "field": "body" })),

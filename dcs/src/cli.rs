@@ -52,6 +52,11 @@ pub enum Command {
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
     },
+    /// Manage the people who use the hub and their API tokens.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Manage the rollout plan.
     Station {
         #[command(subcommand)]
@@ -61,6 +66,38 @@ pub enum Command {
     Bench {
         #[command(subcommand)]
         command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a person with their roles (ward_officer, pc06_staff, auditor, administrator) and wards.
+    Add {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        #[arg(long = "ward")]
+        wards: Vec<String>,
+    },
+    /// Disable a person: their tokens stop working.
+    Disable {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Issue an API token for a person and print it (the hub keeps only its hash).
+    Token {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        name: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
     },
 }
 
@@ -148,6 +185,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "security-report queue rebuilt from position 0 to {position} in {:.2} s",
                 t.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::User { command } => {
+            let url = match &command {
+                UserCommand::Add { database_url, .. }
+                | UserCommand::Disable { database_url, .. }
+                | UserCommand::Token { database_url, .. } => database_url.clone(),
+            };
+            let store = Store::connect(&url).await.context("cannot open the database")?;
+            match command {
+                UserCommand::Add { name, roles, wards, .. } => {
+                    crate::users::add(&store, &name, &roles, &wards).await?;
+                    println!("added {name}");
+                }
+                UserCommand::Disable { name, .. } => {
+                    store.disable_user(&name).await?;
+                    println!("disabled {name}; their tokens no longer work");
+                }
+                UserCommand::Token { name, days, .. } => {
+                    println!("{}", crate::users::token(&store, &name, days).await?);
+                }
+            }
             Ok(())
         }
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {

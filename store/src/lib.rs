@@ -8,6 +8,7 @@ mod common;
 mod copy;
 mod dialect;
 use dialect::on_db;
+mod people;
 mod pg;
 mod read_model;
 mod sqlite;
@@ -23,6 +24,7 @@ use sqlx::{PgPool, SqlitePool};
 use uuid::Uuid;
 
 pub use copy::{CopyEncoder, EVENT_COLUMNS};
+pub use people::User;
 pub use read_model::{ReadRow, Statement, Value};
 pub use types::*;
 pub use writer::{AppendBatch, Writer};

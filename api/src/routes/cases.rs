@@ -1,19 +1,17 @@
 //! Cases (aggregates) for staff: the history of any case, a dossier's progress by its portal code,
-//! and staff commands (`POST /api/v1/cases/{type}/{id}/commands`, who in `X-DCS-Actor`).
+//! and staff commands (`POST /api/v1/cases/{type}/{id}/commands`, by the signed-in caller, who is the
+//! actor in the log).
 
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::Json;
+use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
+use domain::aggregates::{Aggregate, Station};
 use ingest::staff::{Appended, StaffCommand, StaffError};
 use serde::Serialize;
 
+use crate::auth::{Identity, Role};
 use crate::extract::{JsonBody, PathParams};
 use crate::{ApiError, AppState};
-
-/// The header that says who issues a staff command, UTF-8 (Vietnamese names and ranks), until
-/// staff sign in.
-pub const ACTOR_HEADER: &str = "x-dcs-actor";
 
 #[derive(Serialize)]
 pub struct HistoryEntry {
@@ -73,9 +71,15 @@ pub async fn case_history(s: &AppState, aggregate_type: &str, id: &str) -> Resul
 
 pub async fn history(
     State(s): State<AppState>,
+    Extension(who): Extension<Identity>,
     PathParams((t, id)): PathParams<(String, String)>,
 ) -> Result<Json<CaseHistory>, ApiError> {
-    Ok(Json(case_history(&s, &t, &id).await?))
+    let history = case_history(&s, &t, &id).await?;
+    if !who.covers(history.ward_code.as_deref()) {
+        // A ward officer does not learn that a case of another ward exists.
+        return Err(ApiError::NotFound(format!("no {t} `{id}` in the log")));
+    }
+    Ok(Json(history))
 }
 
 /// A dossier's progress, for the resident at the station: each status with its time.
@@ -114,27 +118,33 @@ pub struct CommandResult {
 
 pub async fn command(
     State(s): State<AppState>,
+    Extension(who): Extension<Identity>,
     PathParams((t, id)): PathParams<(String, String)>,
-    headers: HeaderMap,
     JsonBody(mut body): JsonBody<serde_json::Value>,
 ) -> Result<Json<CommandResult>, ApiError> {
     let t = known_type(&t)?;
-    if t == "station" && matches!(body["command"].as_str(), Some("PlanStation" | "EnrollStation")) {
+    let station = t == Station::TYPE;
+    if station && matches!(body["command"].as_str(), Some("PlanStation" | "EnrollStation")) {
         let why = "a station is planned with POST /api/v1/stations and enrolls with its one-time code";
         return Err(ApiError::field("command", why));
     }
-    let actor = headers
-        .get(ACTOR_HEADER)
-        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
-        .map(str::trim)
-        .filter(|a| !a.is_empty() && a.chars().count() <= 100)
-        .ok_or_else(|| protocol::FieldError::new(ACTOR_HEADER, "say who issues the command (1 to 100 characters)"))?
-        .to_string();
+    // A station's lifecycle and keys are the administrators'; cases are staff's.
+    let allowed =
+        if station { who.has(Role::Administrator) } else { who.has(Role::Pc06Staff) || who.has(Role::WardOfficer) };
+    if !allowed {
+        let needed = if station { "administrator" } else { "pc06_staff or ward_officer" };
+        return Err(ApiError::Forbidden(format!("commands on a {t} need the role {needed}")));
+    }
+    let actor = who.name.clone();
     let staff = s.staff.as_ref().ok_or_else(|| ApiError::internal("staff commands need a running hub"))?;
     // The ward of an existing case is the one in its log; a case staff open names its ward.
     let given_ward = body.as_object_mut().and_then(|o| o.remove("ward_code"));
     let logged_ward =
         s.store.load_aggregates(t, std::slice::from_ref(&id)).await?.iter().find_map(|e| e.event.ward_code.clone());
+    if logged_ward.is_some() && !who.covers(logged_ward.as_deref()) {
+        // A ward officer does not learn that a case of another ward exists.
+        return Err(ApiError::NotFound(format!("no {t} `{id}` in the log")));
+    }
     let ward_code = match (logged_ward, given_ward) {
         (Some(w), _) => Some(w),
         (None, Some(w)) => {
@@ -145,6 +155,9 @@ pub async fn command(
         }
         (None, None) => None,
     };
+    if !station && !who.covers(ward_code.as_deref()) {
+        return Err(ApiError::Forbidden("a ward officer opens cases in their own wards".into()));
+    }
     let at = Utc::now();
     pseudonymise(&s, &mut body, at).await?;
     let command = domain::aggregates::staff_command(t, &body, at)?;

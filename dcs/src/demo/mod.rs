@@ -86,6 +86,10 @@ pub async fn run(
     );
     println!("  Open {url}");
     println!("  Data in {} (delete it to start afresh). Ctrl-C to stop.", opts.data_dir.display());
+    println!("  API tokens of the demo's people (send `Authorization: Bearer <token>`; valid 30 days):");
+    for (name, role, token) in demo_people(&store).await? {
+        println!("    {role:<14} {name:<40} {token}");
+    }
     println!();
     if let Some(tx) = ready {
         let _ = tx.send(url);
@@ -134,4 +138,28 @@ async fn enroll(
         enrollment_code: code,
     };
     api::routes::enroll_station(state, &b.station_id, &request).await.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// One person per role: a ward officer of Bình Trưng (27097), PC06 staff, an auditor and an
+/// administrator, each with a fresh API token.
+async fn demo_people(store: &Store) -> anyhow::Result<Vec<(&'static str, &'static str, String)>> {
+    const PEOPLE: [(&str, &str, &[&str]); 4] = [
+        ("Trung úy Nguyễn Minh Khang (P. Bình Trưng)", "ward_officer", &["27097"]),
+        ("Đại úy Trần Văn Bình (PC06)", "pc06_staff", &[]),
+        ("Kiểm toán viên Lê Thị Hoa", "auditor", &[]),
+        ("Quản trị viên hệ thống", "administrator", &[]),
+    ];
+    let mut tokens = Vec::new();
+    for (name, role, wards) in PEOPLE {
+        let wards: Vec<String> = wards.iter().map(|w| w.to_string()).collect();
+        match crate::users::add(store, name, &[role.to_string()], &wards).await {
+            Ok(()) => {}
+            Err(e)
+                if e.downcast_ref::<store::StoreError>()
+                    .is_some_and(|e| matches!(e, store::StoreError::Conflict(_))) => {}
+            Err(e) => return Err(e),
+        }
+        tokens.push((name, role, crate::users::token(store, name, 30).await?));
+    }
+    Ok(tokens)
 }

@@ -17,9 +17,8 @@ const STATION: &str = "st-27097-late-clock";
 const WARD: &str = "27097";
 
 async fn staff(hub: &HubProcess, id: &str, body: Value) -> u16 {
-    reqwest::Client::new()
+    hub.client()
         .post(format!("{}/api/v1/cases/security_report/{id}/commands", hub.url))
-        .header("x-dcs-actor", "Đại úy Trần Văn Bình (PC06)")
         .json(&body)
         .send()
         .await

@@ -23,9 +23,9 @@ fn feedback(station_seq: u64, prev: protocol::ChainHash, id: Uuid) -> Vec<u8> {
 }
 
 async fn command(hub: &HubProcess, body: Value) -> (u16, Value) {
-    let r = reqwest::Client::new()
+    let r = hub
+        .client()
         .post(format!("{}/api/v1/cases/station/{STATION}/commands", hub.url))
-        .header("x-dcs-actor", "Thiếu tá Phạm Quốc Huy (PC06)")
         .json(&body)
         .send()
         .await
@@ -244,9 +244,9 @@ async fn a_station_that_signs_two_histories_loses_its_key_until_it_is_rotated() 
     assert!(page.contains("class=alert") && page.contains(CLONED), "the ward's page raises the alert");
 
     // An administrator rotates the key: the alert clears and the chain goes on under the new key.
-    let r = reqwest::Client::new()
+    let r = hub
+        .client()
         .post(format!("{}/api/v1/cases/station/{CLONED}/commands", hub.url))
-        .header("x-dcs-actor", "Quản trị viên PC06")
         .json(&json!({"command": "RotateStationKey", "public_key": hex::encode(new.verifying_key().to_bytes())}))
         .send()
         .await

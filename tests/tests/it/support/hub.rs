@@ -7,9 +7,14 @@ use std::time::Duration;
 
 use super::{binary, kill9, tail, terminate};
 
+/// The person the tests act as: administrator, PC06 staff and auditor at once.
+pub const STAFF_NAME: &str = "Thượng úy Lê Văn A (PC06)";
+
 pub struct HubProcess {
     child: Option<Child>,
     pub url: String,
+    /// An API token of [`STAFF_NAME`].
+    pub token: String,
     database_url: String,
     nats_url: String,
     env: Vec<(String, String)>,
@@ -26,9 +31,11 @@ impl HubProcess {
     pub fn start_with_env(database_url: &str, nats_url: &str, env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("hub.log");
+        let token = staff_token(database_url);
         let mut hub = Self {
             child: None,
             url: String::new(),
+            token,
             database_url: database_url.into(),
             nats_url: nats_url.into(),
             env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -79,8 +86,15 @@ impl HubProcess {
         terminate(&mut c, Duration::from_secs(30))
     }
 
+    /// A client that signs in as [`STAFF_NAME`].
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {}", self.token).parse().unwrap());
+        reqwest::Client::builder().default_headers(headers).build().unwrap()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        reqwest::get(format!("{}{path}", self.url)).await.unwrap()
+        self.client().get(format!("{}{path}", self.url)).send().await.unwrap()
     }
 
     pub async fn json(&self, path: &str) -> serde_json::Value {
@@ -91,7 +105,8 @@ impl HubProcess {
 
     /// Plans a station and returns its enrollment code.
     pub async fn plan(&self, station: &str, ward: &str, building: &str) -> String {
-        let r = reqwest::Client::new()
+        let r = self
+            .client()
             .post(format!("{}/api/v1/stations", self.url))
             .json(&serde_json::json!({"station_id": station, "ward_code": ward, "building": building}))
             .send()
@@ -128,4 +143,28 @@ impl Drop for HubProcess {
         }
         self.kill9();
     }
+}
+
+/// Adds [`STAFF_NAME`] to the hub's database (once) and returns a fresh API token of theirs.
+fn staff_token(database_url: &str) -> String {
+    let dcs = |args: &[&str]| {
+        let out = Command::new(binary("dcs")).args(args).env("DATABASE_URL", database_url).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).trim().to_string(), out.stderr)
+    };
+    let (added, _, err) = dcs(&[
+        "user",
+        "add",
+        "--name",
+        STAFF_NAME,
+        "--role",
+        "administrator",
+        "--role",
+        "pc06_staff",
+        "--role",
+        "auditor",
+    ]);
+    assert!(added || String::from_utf8_lossy(&err).contains("already"), "{}", String::from_utf8_lossy(&err));
+    let (ok, token, err) = dcs(&["user", "token", "--name", STAFF_NAME]);
+    assert!(ok && token.starts_with("dcs_"), "{}", String::from_utf8_lossy(&err));
+    token
 }

@@ -1,0 +1,136 @@
+//! Who is calling: people hold roles (and, as ward officers, wards) and present an API token
+//! (`Authorization: Bearer dcs_…`), kept by the hub only as its SHA-256. Every route has one
+//! [`Access`] rule in the route table (`routes::table`); [`enforce`] applies it before the handler
+//! runs and hands the handler the caller's [`Identity`].
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{ApiError, AppState};
+
+/// What a person may do; a person may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Sees and works the cases of the wards assigned to them.
+    WardOfficer,
+    /// City-wide: works every queue.
+    Pc06Staff,
+    /// Reads all history; changes nothing.
+    Auditor,
+    /// Plans and enrolls stations, rotates and revokes their keys, manages users.
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::WardOfficer, Role::Pc06Staff, Role::Auditor, Role::Administrator];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::WardOfficer => "ward_officer",
+            Self::Pc06Staff => "pc06_staff",
+            Self::Auditor => "auditor",
+            Self::Administrator => "administrator",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name.trim())
+    }
+}
+
+/// The rule of one route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (health, the enrollment a station proves with its one-time code, the progress
+    /// lookup a station makes for a resident, and, until people sign in on pages, dashboards).
+    Public,
+    /// A valid token of a person holding one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// The signed-in caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub wards: Vec<String>,
+}
+
+impl Identity {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// Whether they may see or work a case of `ward`: city-wide roles everywhere, a ward officer in
+    /// their wards.
+    pub fn covers(&self, ward: Option<&str>) -> bool {
+        self.roles.iter().any(|r| *r != Role::WardOfficer)
+            || ward.is_some_and(|w| self.wards.iter().any(|mine| mine == w))
+    }
+}
+
+/// A fresh token: shown once, stored only as [`token_hash`].
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    format!("dcs_{}", hex::encode(bytes))
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Reads a stored user's roles and wards.
+pub fn identity_of(user: store::User) -> Identity {
+    let list = |s: &str| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
+    Identity {
+        roles: list(&user.roles).iter().filter_map(|r| Role::parse(r)).collect(),
+        wards: list(&user.wards),
+        name: user.name,
+    }
+}
+
+/// The bearer token a request carries, if any.
+fn bearer(req: &Request) -> Option<String> {
+    let header = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let token = header.strip_prefix("Bearer ")?.trim();
+    token.starts_with("dcs_").then(|| token.to_string())
+}
+
+/// The caller a bearer token names, if it is valid now.
+async fn caller(s: &AppState, token: Option<String>) -> Result<Option<Identity>, ApiError> {
+    let Some(token) = token else { return Ok(None) };
+    Ok(s.store.user_by_token(&token_hash(&token), Utc::now()).await?.map(identity_of))
+}
+
+/// Applies the route's rule: 401 without a valid token, 403 without a role it allows.
+pub async fn enforce(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    let Some(path) = path else { return next.run(req).await }; // the fallback: a 404 for anyone
+    let Some(access) = crate::routes::access(req.method(), &path) else {
+        return ApiError::NotFound("no such page".into()).into_response();
+    };
+    let identity = match caller(&s, bearer(&req)).await {
+        Ok(identity) => identity,
+        Err(e) => return e.into_response(),
+    };
+    if let Access::Roles(roles) = access {
+        let Some(identity) = &identity else {
+            return ApiError::Unauthorized("sign in: send `Authorization: Bearer <token>`".into()).into_response();
+        };
+        if !roles.iter().any(|r| identity.has(*r)) {
+            let names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
+            return ApiError::Forbidden(format!("this needs one of the roles {}", names.join(", "))).into_response();
+        }
+    }
+    if let Some(identity) = identity {
+        req.extensions_mut().insert(identity);
+    }
+    next.run(req).await
+}

@@ -1,0 +1,121 @@
+//! The role × route matrix: every route of the router's table, under no credentials, an expired
+//! token, a forged token, each role, and a ward officer of another ward. A route added without a
+//! rule cannot exist (the router is built from the table), and every cell's outcome is asserted.
+
+use api::auth::{new_token, token_hash, Access, Role};
+use axum::http::Method;
+use serde_json::json;
+use testkit::TestDb;
+
+use crate::support::{person, signed_in, TestHub};
+
+/// A concrete path for a route's pattern.
+fn concrete(pattern: &str) -> String {
+    pattern.replace("{code}", "27097").replace("{aggregate_type}", "data_correction").replace("{id}", "hotline-0001")
+}
+
+#[tokio::test]
+async fn every_route_answers_each_caller_exactly_as_its_rule_says() {
+    let hub = TestHub::start(TestDb::sqlite().await).await;
+    let store = &hub.store;
+    // A case of ward 27097, opened by PC06 staff.
+    let (status, body) = hub
+        .send(hub.post("/api/v1/cases/data_correction/hotline-0001/commands").json(&json!({
+            "command": "RequestDataCorrection", "fields": ["date_of_birth"], "channel": "police_hotline",
+            "ward_code": "27097", "citizen_id": "079095012345"})))
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    let expired = new_token();
+    person(store, "Hết hạn", &[Role::Administrator], &[]).await;
+    store.add_token(&token_hash(&expired), "Hết hạn", chrono::Utc::now() - chrono::Duration::hours(1)).await.unwrap();
+    let mut callers: Vec<(String, Option<reqwest::Client>, Option<Role>)> = vec![
+        ("no credentials".into(), Some(reqwest::Client::new()), None),
+        ("an expired token".into(), Some(signed_in(&expired)), None),
+        ("a forged token".into(), Some(signed_in(&new_token())), None),
+    ];
+    for role in Role::ALL {
+        let wards: &[&str] = if role == Role::WardOfficer { &["27097"] } else { &[] };
+        let token = person(store, role.name(), &[role], wards).await;
+        callers.push((role.name().into(), Some(signed_in(&token)), Some(role)));
+    }
+    let elsewhere = person(store, "Cán bộ phường khác", &[Role::WardOfficer], &["26740"]).await;
+    let elsewhere = signed_in(&elsewhere);
+
+    let mut cells = 0;
+    for (method, pattern, access, _) in api::routes::table() {
+        let path = concrete(pattern);
+        for (who, client, role) in &callers {
+            let client = client.as_ref().unwrap();
+            let request = client.request(method.clone(), format!("{}{path}", hub.url));
+            let request = if method == Method::POST { request.json(&json!({})) } else { request };
+            let status = request.send().await.unwrap().status().as_u16();
+            let expected = match (access, role) {
+                (Access::Public, _) => None,
+                (Access::Roles(_), None) => Some(401),
+                (Access::Roles(roles), Some(r)) if !roles.contains(r) => Some(403),
+                // The sample case is a data correction: an administrator's commands are a station's.
+                (Access::Roles(_), Some(Role::Administrator)) if pattern.ends_with("/commands") => Some(403),
+                (Access::Roles(_), Some(_)) => None,
+            };
+            match expected {
+                Some(code) => assert_eq!(status, code, "{method} {pattern} by {who}"),
+                None => assert!(status != 401 && status != 403, "{method} {pattern} by {who}: {status}"),
+            }
+            cells += 1;
+        }
+        // A ward officer of another ward: a case of 27097 does not exist for them.
+        if pattern.starts_with("/api/v1/cases/") {
+            let request = elsewhere.request(method.clone(), format!("{}{path}", hub.url));
+            let request = if method == Method::POST {
+                request.json(&json!({"command": "VerifyDataCorrection"}))
+            } else {
+                request
+            };
+            assert_eq!(request.send().await.unwrap().status(), 404, "{method} {pattern} by an officer of 26740");
+            cells += 1;
+        }
+    }
+    assert!(cells >= 7 * api::routes::table().len(), "{cells} cells");
+    println!("{cells} cells of the role × route matrix asserted");
+
+    // The officer of the case's own ward sees it and works it.
+    let officer = person(store, "Cán bộ phường Bình Trưng", &[Role::WardOfficer], &["27097"]).await;
+    let officer = signed_in(&officer);
+    let r = officer.get(format!("{}/api/v1/cases/data_correction/hotline-0001", hub.url)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = officer
+        .post(format!("{}/api/v1/cases/data_correction/hotline-0001/commands", hub.url))
+        .json(&json!({"command": "VerifyDataCorrection"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let history: serde_json::Value = hub
+        .client
+        .get(format!("{}/api/v1/cases/data_correction/hotline-0001", hub.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["events"][1]["by"], "Cán bộ phường Bình Trưng", "the signed-in caller is the actor");
+    // Station keys are the administrators': PC06 staff may not rotate one.
+    let staff = person(store, "Cán bộ PC06", &[Role::Pc06Staff], &[]).await;
+    let r = signed_in(&staff)
+        .post(format!("{}/api/v1/cases/station/st-27097-x/commands", hub.url))
+        .json(&json!({"command": "RotateStationKey", "public_key": "00".repeat(32)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    hub.stop().await;
+}
+
+#[test]
+fn the_matrix_in_the_security_document_is_the_one_the_code_uses() {
+    let doc = include_str!("../../../docs/SECURITY.md");
+    let matrix = api::routes::access_matrix();
+    assert!(doc.contains(&matrix), "docs/SECURITY.md must hold this matrix:\n{matrix}");
+}
