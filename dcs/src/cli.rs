@@ -187,28 +187,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::User { command } => {
-            let url = match &command {
-                UserCommand::Add { database_url, .. }
-                | UserCommand::Disable { database_url, .. }
-                | UserCommand::Token { database_url, .. } => database_url.clone(),
-            };
-            let store = Store::connect(&url).await.context("cannot open the database")?;
-            match command {
-                UserCommand::Add { name, roles, wards, .. } => {
-                    crate::users::add(&store, &name, &roles, &wards).await?;
-                    println!("added {name}");
-                }
-                UserCommand::Disable { name, .. } => {
-                    store.disable_user(&name).await?;
-                    println!("disabled {name}; their tokens no longer work");
-                }
-                UserCommand::Token { name, days, .. } => {
-                    println!("{}", crate::users::token(&store, &name, days).await?);
-                }
-            }
-            Ok(())
-        }
+        Command::User { command } => crate::users::run(command).await,
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
             if database_url.starts_with("sqlite:") {
                 anyhow::bail!(

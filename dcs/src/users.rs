@@ -2,6 +2,8 @@
 //! tokens (shown once; the hub keeps only their hash).
 
 use anyhow::{bail, Context};
+
+use crate::cli::UserCommand;
 use api::auth::{new_token, token_hash, Role};
 use chrono::{Duration, Utc};
 use store::{Store, User};
@@ -39,4 +41,26 @@ pub async fn token(store: &Store, name: &str, days: i64) -> anyhow::Result<Strin
     let token = new_token();
     store.add_token(&token_hash(&token), name, Utc::now() + Duration::days(days.clamp(1, 366))).await?;
     Ok(token)
+}
+
+/// Runs `dcs user …`.
+pub async fn run(command: UserCommand) -> anyhow::Result<()> {
+    let url = match &command {
+        UserCommand::Add { database_url, .. }
+        | UserCommand::Disable { database_url, .. }
+        | UserCommand::Token { database_url, .. } => database_url.clone(),
+    };
+    let store = Store::connect(&url).await.context("cannot open the database")?;
+    match command {
+        UserCommand::Add { name, roles, wards, .. } => {
+            add(&store, &name, &roles, &wards).await?;
+            println!("added {name}");
+        }
+        UserCommand::Disable { name, .. } => {
+            store.disable_user(&name).await?;
+            println!("disabled {name}; their tokens no longer work");
+        }
+        UserCommand::Token { name, days, .. } => println!("{}", token(&store, &name, days).await?),
+    }
+    Ok(())
 }
