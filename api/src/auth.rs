@@ -3,7 +3,9 @@
 //! [`Access`] rule in the route table (`routes::table`); [`enforce`] applies it before the handler
 //! runs and hands the handler the caller's [`Identity`].
 
-use axum::extract::{MatchedPath, Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -109,28 +111,44 @@ async fn caller(s: &AppState, token: Option<String>) -> Result<Option<Identity>,
     Ok(s.store.user_by_token(&token_hash(&token), Utc::now()).await?.map(identity_of))
 }
 
-/// Applies the route's rule: 401 without a valid token, 403 without a role it allows.
+/// Applies the route's rule (401 without a valid token, 403 without a role it allows) and, for an
+/// audited route, writes who called it, from where, and the answer, to the access log.
 pub async fn enforce(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
     let Some(path) = path else { return next.run(req).await }; // the fallback: a 404 for anyone
-    let Some(access) = crate::routes::access(req.method(), &path) else {
+    let Some((access, audited)) = crate::routes::rule(req.method(), &path) else {
         return ApiError::NotFound("no such page".into()).into_response();
     };
+    let action = format!("{} {path}", req.method());
+    let target = req.uri().path().to_string();
+    let remote = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
     let identity = match caller(&s, bearer(&req)).await {
         Ok(identity) => identity,
         Err(e) => return e.into_response(),
     };
-    if let Access::Roles(roles) = access {
-        let Some(identity) = &identity else {
-            return ApiError::Unauthorized("sign in: send `Authorization: Bearer <token>`".into()).into_response();
-        };
-        if !roles.iter().any(|r| identity.has(*r)) {
+    let actor = identity.as_ref().map_or_else(|| "anonymous".to_string(), |i| i.name.clone());
+    let response = match (access, identity) {
+        (Access::Roles(_), None) => {
+            ApiError::Unauthorized("sign in: send `Authorization: Bearer <token>`".into()).into_response()
+        }
+        (Access::Roles(roles), Some(identity)) if !roles.iter().any(|r| identity.has(*r)) => {
             let names: Vec<&str> = roles.iter().map(|r| r.name()).collect();
-            return ApiError::Forbidden(format!("this needs one of the roles {}", names.join(", "))).into_response();
+            ApiError::Forbidden(format!("this needs one of the roles {}", names.join(", "))).into_response()
+        }
+        (_, identity) => {
+            if let Some(identity) = identity {
+                req.extensions_mut().insert(identity);
+            }
+            next.run(req).await
+        }
+    };
+    if audited {
+        let status = response.status().as_u16();
+        if let Err(e) = s.store.record_access(&actor, &action, &target, &remote, status).await {
+            // An access that cannot be logged is not answered.
+            tracing::error!(error = %e, "access log not written");
+            return ApiError::internal(e).into_response();
         }
     }
-    if let Some(identity) = identity {
-        req.extensions_mut().insert(identity);
-    }
-    next.run(req).await
+    response
 }

@@ -4,6 +4,7 @@
 //! and the raw signed bytes kept beside each station event. Also the station registry and the
 //! dead-letter table, which the writer updates in the same transaction as the events.
 
+mod access_log;
 mod common;
 mod copy;
 mod dialect;
@@ -23,6 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use uuid::Uuid;
 
+pub use access_log::Access;
 pub use copy::{CopyEncoder, EVENT_COLUMNS};
 pub use people::User;
 pub use read_model::{ReadRow, Statement, Value};

@@ -1,5 +1,6 @@
 //! The hub's routes: JSON under `/api/v1`, pages at `/` and `/wards/{code}`.
 
+mod access_log;
 mod cases;
 pub(crate) mod dashboard;
 mod dead_letters;
@@ -15,40 +16,63 @@ use axum::Router;
 use crate::auth::{Access, Role};
 use crate::AppState;
 
+/// A route of the hub: its method and path, its one access rule, whether each call is written to
+/// the access log, and its handler.
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    /// Reads of case histories, raw bytes and citizen-linked records, and every change by staff.
+    pub audited: bool,
+    pub handler: MethodRouter<AppState>,
+}
+
+fn route(method: Method, path: &'static str, access: Access, audited: bool, handler: MethodRouter<AppState>) -> Route {
+    Route { method, path, access, audited, handler }
+}
+
 /// Every route of the hub with its one access rule: the router is built from this table and the
 /// access test walks it, so a route cannot exist without a rule.
-pub fn table() -> Vec<(Method, &'static str, Access, MethodRouter<AppState>)> {
+pub fn table() -> Vec<Route> {
     use Role::*;
     const STAFF: &[Role] = &[WardOfficer, Pc06Staff, Administrator];
     const READERS: &[Role] = &[WardOfficer, Pc06Staff, Auditor, Administrator];
     const CITY: &[Role] = &[Pc06Staff, Auditor, Administrator];
     vec![
-        (Method::GET, "/healthz", Access::Public, get(health::healthz)),
-        (Method::GET, "/api/v1/wards", Access::Public, get(dashboard::wards)),
-        (Method::GET, "/api/v1/city/dashboard", Access::Public, get(dashboard::city)),
-        (Method::GET, "/api/v1/wards/{code}/dashboard", Access::Public, get(dashboard::ward)),
-        (Method::GET, "/api/v1/stations", Access::Roles(CITY), get(stations::list)),
-        (Method::POST, "/api/v1/stations", Access::Roles(&[Administrator]), post(stations::plan)),
-        (Method::POST, "/api/v1/stations/{id}/enrollment", Access::Public, post(stations::enroll)),
-        (Method::GET, "/api/v1/wards/{code}/security-reports", Access::Public, get(security_reports::ward)),
-        (Method::GET, "/api/v1/security-reports", Access::Public, get(security_reports::city)),
-        (Method::GET, "/api/v1/dead-letters", Access::Roles(&[Administrator]), get(dead_letters::list)),
-        (Method::GET, "/api/v1/cases/{aggregate_type}/{id}", Access::Roles(READERS), get(cases::history)),
-        (Method::POST, "/api/v1/cases/{aggregate_type}/{id}/commands", Access::Roles(STAFF), post(cases::command)),
-        (Method::GET, "/api/v1/dossiers/{code}", Access::Public, get(cases::dossier_progress)),
-        (Method::GET, "/", Access::Public, get(pages::city)),
-        (Method::GET, "/wards/{code}", Access::Public, get(pages::ward)),
-        (Method::GET, "/security-reports", Access::Public, get(pages::security_reports)),
-        (Method::GET, "/assets/app.css", Access::Public, get(pages::style)),
-        (Method::GET, "/assets/app.js", Access::Public, get(pages::script)),
+        route(Method::GET, "/healthz", Access::Public, false, get(health::healthz)),
+        route(Method::GET, "/api/v1/wards", Access::Public, false, get(dashboard::wards)),
+        route(Method::GET, "/api/v1/city/dashboard", Access::Public, false, get(dashboard::city)),
+        route(Method::GET, "/api/v1/wards/{code}/dashboard", Access::Public, false, get(dashboard::ward)),
+        route(Method::GET, "/api/v1/stations", Access::Roles(CITY), false, get(stations::list)),
+        route(Method::POST, "/api/v1/stations", Access::Roles(&[Administrator]), true, post(stations::plan)),
+        route(Method::POST, "/api/v1/stations/{id}/enrollment", Access::Public, false, post(stations::enroll)),
+        route(Method::GET, "/api/v1/wards/{code}/security-reports", Access::Public, false, get(security_reports::ward)),
+        route(Method::GET, "/api/v1/security-reports", Access::Public, false, get(security_reports::city)),
+        route(Method::GET, "/api/v1/dead-letters", Access::Roles(&[Administrator]), true, get(dead_letters::list)),
+        route(Method::GET, "/api/v1/cases/{aggregate_type}/{id}", Access::Roles(READERS), true, get(cases::history)),
+        route(
+            Method::POST,
+            "/api/v1/cases/{aggregate_type}/{id}/commands",
+            Access::Roles(STAFF),
+            true,
+            post(cases::command),
+        ),
+        route(Method::GET, "/api/v1/dossiers/{code}", Access::Public, true, get(cases::dossier_progress)),
+        route(Method::GET, "/", Access::Public, false, get(pages::city)),
+        route(Method::GET, "/wards/{code}", Access::Public, false, get(pages::ward)),
+        route(Method::GET, "/security-reports", Access::Public, false, get(pages::security_reports)),
+        route(Method::GET, "/assets/app.css", Access::Public, false, get(pages::style)),
+        route(Method::GET, "/assets/app.js", Access::Public, false, get(pages::script)),
+        route(Method::GET, "/api/v1/access-log", Access::Roles(&[Auditor]), true, get(access_log::list)),
     ]
 }
 
 /// The role × route matrix as a Markdown table (printed in `docs/SECURITY.md`).
 pub fn access_matrix() -> String {
-    let mut out = String::from("| route | anyone | ward officer | PC06 staff | auditor | administrator |\n");
-    out.push_str("|---|---|---|---|---|---|\n");
-    for (method, path, access, _) in table() {
+    let mut out =
+        String::from("| route | anyone | ward officer | PC06 staff | auditor | administrator | access log |\n");
+    out.push_str("|---|---|---|---|---|---|---|\n");
+    for Route { method, path, access, audited, .. } in table() {
         let cell = |role: Option<Role>| match (access, role) {
             (Access::Public, _) => "yes",
             (Access::Roles(_), None) => "401",
@@ -63,20 +87,21 @@ pub fn access_matrix() -> String {
             (Access::Roles(_), Some(_)) => "403",
         };
         let row: Vec<&str> = std::iter::once(None).chain(Role::ALL.map(Some)).map(cell).collect();
-        out.push_str(&format!("| `{method} {path}` | {} |\n", row.join(" | ")));
+        let logged = if audited { "logged" } else { "—" };
+        out.push_str(&format!("| `{method} {path}` | {} | {logged} |\n", row.join(" | ")));
     }
     out
 }
 
-/// The rule of a route, by method and path pattern.
-pub fn access(method: &Method, path: &str) -> Option<Access> {
-    table().into_iter().find(|(m, p, _, _)| m == method && *p == path).map(|(_, _, a, _)| a)
+/// The rule of a route and whether it is audited, by method and path pattern.
+pub fn rule(method: &Method, path: &str) -> Option<(Access, bool)> {
+    table().into_iter().find(|r| r.method == method && r.path == path).map(|r| (r.access, r.audited))
 }
 
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
-    for (_, path, _, handler) in table() {
-        router = router.route(path, handler);
+    for r in table() {
+        router = router.route(r.path, r.handler);
     }
     router
         .fallback(|| async { crate::ApiError::NotFound("no such page".into()) })

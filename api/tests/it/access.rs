@@ -43,7 +43,7 @@ async fn every_route_answers_each_caller_exactly_as_its_rule_says() {
     let elsewhere = signed_in(&elsewhere);
 
     let mut cells = 0;
-    for (method, pattern, access, _) in api::routes::table() {
+    for api::routes::Route { method, path: pattern, access, .. } in api::routes::table() {
         let path = concrete(pattern);
         for (who, client, role) in &callers {
             let client = client.as_ref().unwrap();
@@ -118,4 +118,54 @@ fn the_matrix_in_the_security_document_is_the_one_the_code_uses() {
     let doc = include_str!("../../../docs/SECURITY.md");
     let matrix = api::routes::access_matrix();
     assert!(doc.contains(&matrix), "docs/SECURITY.md must hold this matrix:\n{matrix}");
+}
+
+#[tokio::test]
+async fn reads_of_cases_and_raw_bytes_and_every_command_are_in_an_append_only_access_log_for_auditors() {
+    let hub = TestHub::start(TestDb::sqlite().await).await;
+    let store = &hub.store;
+    let (status, _) = hub
+        .send(hub.post("/api/v1/cases/data_correction/hotline-0002/commands").json(&json!({
+            "command": "RequestDataCorrection", "fields": ["full_name"], "channel": "police_hotline",
+            "ward_code": "27097", "citizen_id": "079095012345"})))
+        .await;
+    assert_eq!(status, 200);
+    let officer = signed_in(&person(store, "Cán bộ phường Bình Trưng", &[Role::WardOfficer], &["27097"]).await);
+    officer.get(format!("{}/api/v1/cases/data_correction/hotline-0002", hub.url)).send().await.unwrap();
+    reqwest::get(format!("{}/api/v1/dead-letters", hub.url)).await.unwrap(); // refused, and logged
+    reqwest::get(format!("{}/api/v1/city/dashboard", hub.url)).await.unwrap(); // not a record: not logged
+
+    let auditor = signed_in(&person(store, "Kiểm toán viên", &[Role::Auditor], &[]).await);
+    let log: Vec<serde_json::Value> =
+        auditor.get(format!("{}/api/v1/access-log", hub.url)).send().await.unwrap().json().await.unwrap();
+    let seen: Vec<(String, String, String, i64)> = log
+        .iter()
+        .rev()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap().to_string();
+            (s("actor"), s("action"), s("target"), a["status"].as_i64().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "Quản trị viên".into(),
+                "POST /api/v1/cases/{aggregate_type}/{id}/commands".into(),
+                "/api/v1/cases/data_correction/hotline-0002/commands".into(),
+                200
+            ),
+            (
+                "Cán bộ phường Bình Trưng".into(),
+                "GET /api/v1/cases/{aggregate_type}/{id}".into(),
+                "/api/v1/cases/data_correction/hotline-0002".into(),
+                200
+            ),
+            ("anonymous".into(), "GET /api/v1/dead-letters".into(), "/api/v1/dead-letters".into(), 401),
+        ]
+    );
+    assert!(log.iter().all(|a| a["remote"] == "127.0.0.1"), "{log:?}");
+    let r = officer.get(format!("{}/api/v1/access-log", hub.url)).send().await.unwrap();
+    assert_eq!(r.status(), 403, "only auditors read the access log");
+    hub.stop().await;
 }

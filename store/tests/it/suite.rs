@@ -42,6 +42,7 @@ testkit::on_both_backends!(
     a_station_cannot_be_planned_twice,
     a_registry_change_and_its_events_commit_together_or_not_at_all,
     a_revocation_fits_an_enrolled_or_a_never_enrolled_station,
+    the_access_log_reads_back_newest_first_and_the_database_refuses_to_change_it,
 );
 
 async fn appends_get_consecutive_positions_in_batch_order(db: TestDb) {
@@ -252,4 +253,34 @@ async fn on_postgres_a_second_writer_waits_until_the_first_is_gone() {
     drop(first);
     let next = tokio::time::timeout(std::time::Duration::from_secs(10), second).await.unwrap().unwrap().unwrap();
     assert_eq!(next, 1);
+}
+
+async fn the_access_log_reads_back_newest_first_and_the_database_refuses_to_change_it(db: TestDb) {
+    let store = db.store().await;
+    store
+        .record_access("Kiểm toán viên", "GET /api/v1/access-log", "/api/v1/access-log", "127.0.0.1", 200)
+        .await
+        .unwrap();
+    store
+        .record_access("anonymous", "GET /api/v1/dead-letters", "/api/v1/dead-letters", "10.0.0.9", 401)
+        .await
+        .unwrap();
+    let log = store.access_log(None, 10).await.unwrap();
+    assert_eq!(
+        log.iter().map(|a| (a.actor.as_str(), a.status)).collect::<Vec<_>>(),
+        [("anonymous", 401), ("Kiểm toán viên", 200)]
+    );
+    assert_eq!(store.access_log(Some(log[0].id), 10).await.unwrap(), log[1..]);
+    let attempts = ["UPDATE access_log SET actor = 'nobody'", "DELETE FROM access_log"];
+    for sql in attempts {
+        let refused = if db.url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.is_err()
+        } else {
+            let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.is_err()
+        };
+        assert!(refused, "{sql} must be refused");
+    }
+    assert_eq!(store.access_log(None, 10).await.unwrap(), log, "unchanged");
 }
