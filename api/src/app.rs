@@ -20,6 +20,8 @@ pub struct AppState {
     pub reports: SecurityReports,
     /// Where staff commands go (absent in offline commands such as `dcs station plan`).
     pub staff: Option<ingest::staff::StaffHandle>,
+    /// Failed enrollments per station.
+    pub enrollment_attempts: crate::attempts::Attempts,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             reports: SecurityReports::new(store.clone()),
             store,
             staff,
+            enrollment_attempts: Default::default(),
         }
     }
 }

@@ -21,6 +21,8 @@ pub enum ApiError {
     #[error("{0}")]
     TooLarge(String),
     #[error("{0}")]
+    TooManyRequests(String),
+    #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("internal error")]
     Internal(String),
@@ -70,6 +72,7 @@ impl IntoResponse for ApiError {
             Self::Forbidden(m) => (StatusCode::FORBIDDEN, json!({ "error": m })),
             Self::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
             Self::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, json!({ "error": m, "field": "body" })),
+            Self::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, json!({ "error": m })),
             Self::UnsupportedMediaType(m) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({ "error": m, "field": "content-type" }))
             }

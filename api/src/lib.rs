@@ -3,6 +3,7 @@
 //! together under one shutdown.
 
 pub mod app;
+pub mod attempts;
 pub mod auth;
 pub mod deadlines;
 pub mod error;

@@ -103,6 +103,13 @@ pub async fn list(State(s): State<AppState>) -> Result<Json<Vec<StationView>>, A
     ))
 }
 
+/// How long a one-time enrollment code is valid after the station is planned.
+pub const ENROLLMENT_CODE_DAYS: i64 = 7;
+
+fn code_expired(issued: chrono::DateTime<Utc>, now: chrono::DateTime<Utc>) -> bool {
+    now > issued + chrono::Duration::days(ENROLLMENT_CODE_DAYS)
+}
+
 /// Registers a planned station's key. Repeating an enrollment with the same key is harmless;
 /// another key for an enrolled station is refused (that is a key rotation, a procedure of its own).
 pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> Result<(), ApiError> {
@@ -120,8 +127,21 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
     hex::decode_to_slice(&req.public_key, &mut key)
         .map_err(|_| protocol::FieldError::new("public_key", "must be 64 hex digits"))?;
     ed25519_key_ok(&key)?;
+    let now = std::time::Instant::now();
+    if !s.enrollment_attempts.allowed(id, now) {
+        return Err(ApiError::TooManyRequests(format!(
+            "too many wrong enrollment codes for station {id}; try again in {} minutes",
+            crate::attempts::WINDOW.as_secs() / 60
+        )));
+    }
     if code_hash(&req.enrollment_code) != station.enrollment_code_hash {
+        s.enrollment_attempts.failed(id, now);
         return Err(ApiError::Forbidden(format!("the enrollment code for station {id} is wrong")));
+    }
+    if station.public_key.is_none() && code_expired(station.planned_at, Utc::now()) {
+        return Err(ApiError::Forbidden(format!(
+            "the enrollment code for station {id} expired {ENROLLMENT_CODE_DAYS} days after it was issued"
+        )));
     }
     let ward = protocol::WardCode::parse(&station.ward_code)?;
     let sid = protocol::StationId::parse(id)?;
@@ -205,4 +225,16 @@ pub async fn station_command(
             other => ApiError::internal(other.to_string()),
         })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_enrollment_code_lasts_seven_days() {
+        let issued: chrono::DateTime<Utc> = "2025-10-01T02:00:00Z".parse().unwrap();
+        assert!(!code_expired(issued, issued + chrono::Duration::days(7)));
+        assert!(code_expired(issued, issued + chrono::Duration::days(7) + chrono::Duration::seconds(1)));
+    }
 }

@@ -100,3 +100,27 @@ async fn every_response_carries_the_security_headers_and_pages_run_no_inline_scr
     assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn guessing_a_stations_enrollment_code_is_cut_off_after_five_tries() {
+    let hub = TestHub::start(TestDb::sqlite().await).await;
+    let (status, planned) = hub
+        .send(hub.post("/api/v1/stations").json(&json!({"station_id": "st-27097-guess", "ward_code": "27097",
+            "building": "Tòa E"})))
+        .await;
+    assert_eq!(status, 201, "{planned}");
+    let key = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"; // RFC 8032 test 1
+    let enroll = |code: &str| {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/stations/st-27097-guess/enrollment", hub.url))
+            .json(&json!({"ward_code": "27097", "building": "Tòa E", "public_key": key, "enrollment_code": code}))
+    };
+    for _ in 0..5 {
+        assert_eq!(refusal(hub.send(enroll("AAAA-BBBB-CCCC-DDDD")).await).0, 403);
+    }
+    let right = planned["enrollment_code"].as_str().unwrap();
+    assert_eq!(refusal(hub.send(enroll(right)).await).0, 429, "even the right code waits out the window");
+    let (_, stations) = hub.send(hub.get("/api/v1/stations")).await;
+    assert_eq!(stations[0]["status"], "planned", "nothing enrolled");
+    hub.stop().await;
+}
