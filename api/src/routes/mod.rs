@@ -8,6 +8,7 @@ mod health;
 mod pages;
 mod security_reports;
 pub(crate) mod stations;
+mod users;
 
 use axum::http::Method;
 use axum::routing::{get, post, MethodRouter};
@@ -64,6 +65,15 @@ pub fn table() -> Vec<Route> {
         route(Method::GET, "/assets/app.css", Access::Public, false, get(pages::style)),
         route(Method::GET, "/assets/app.js", Access::Public, false, get(pages::script)),
         route(Method::GET, "/api/v1/access-log", Access::Roles(&[Auditor]), true, get(access_log::list)),
+        route(Method::POST, "/api/v1/users", Access::Roles(&[Administrator]), true, post(users::add)),
+        route(Method::POST, "/api/v1/users/{name}/tokens", Access::Roles(&[Administrator]), true, post(users::token)),
+        route(
+            Method::POST,
+            "/api/v1/users/{name}/disable",
+            Access::Roles(&[Administrator]),
+            true,
+            post(users::disable),
+        ),
     ]
 }
 

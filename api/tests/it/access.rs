@@ -169,3 +169,29 @@ async fn reads_of_cases_and_raw_bytes_and_every_command_are_in_an_append_only_ac
     assert_eq!(r.status(), 403, "only auditors read the access log");
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn an_administrator_adds_people_issues_their_tokens_and_disables_them() {
+    let hub = TestHub::start(TestDb::sqlite().await).await;
+    let (status, added) = hub
+        .send(hub.post("/api/v1/users").json(&json!({"name": "Cán bộ phường Thủ Đức", "roles": ["ward_officer"],
+            "wards": ["26824"]})))
+        .await;
+    assert_eq!(status, 201, "{added}");
+    let (status, body) =
+        hub.send(hub.post("/api/v1/users").json(&json!({"name": "X", "roles": ["ward_officer"]}))).await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("wards")), "a ward officer needs a ward");
+    let (status, body) = hub.send(hub.post("/api/v1/users").json(&json!({"name": "Y", "roles": ["superuser"]}))).await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("roles")));
+    let path = "/api/v1/users/C%C3%A1n%20b%E1%BB%99%20ph%C6%B0%E1%BB%9Dng%20Th%E1%BB%A7%20%C4%90%E1%BB%A9c";
+    let (status, issued) = hub.send(hub.post(&format!("{path}/tokens")).json(&json!({"days": 7}))).await;
+    assert_eq!(status, 201, "{issued}");
+    let officer = signed_in(issued["token"].as_str().unwrap());
+    let case = format!("{}/api/v1/cases/data_correction/x", hub.url);
+    assert_eq!(officer.get(&case).send().await.unwrap().status(), 404, "signed in: no such case");
+    assert_eq!(hub.send(hub.post(&format!("{path}/disable")).json(&json!({}))).await.0, 204);
+    assert_eq!(officer.get(&case).send().await.unwrap().status(), 401, "a disabled person's token stops working");
+    let (status, _) = hub.send(hub.post("/api/v1/users/nobody/tokens").json(&json!({}))).await;
+    assert_eq!(status, 404);
+    hub.stop().await;
+}
