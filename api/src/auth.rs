@@ -77,6 +77,34 @@ impl Identity {
     }
 }
 
+/// A person to add, checked: a name of 1 to 100 characters, at least one known role, wards from
+/// the official list, and at least one ward for a ward officer. Errors name the field.
+pub fn new_user(name: &str, roles: &[String], wards: &[String]) -> Result<store::User, protocol::FieldError> {
+    use protocol::FieldError;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(FieldError::new("name", "must be 1 to 100 characters"));
+    }
+    let mut parsed = Vec::new();
+    for r in roles {
+        let role = Role::parse(r).ok_or_else(|| {
+            let known: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+            FieldError::new("roles", format!("`{r}` is not a role ({})", known.join(", ")))
+        })?;
+        parsed.push(role.name());
+    }
+    if parsed.is_empty() {
+        return Err(FieldError::new("roles", "give at least one role"));
+    }
+    for w in wards {
+        protocol::WardCode::parse(w).map_err(|e| FieldError::new("wards", e.reason))?;
+    }
+    if parsed.contains(&Role::WardOfficer.name()) && wards.is_empty() {
+        return Err(FieldError::new("wards", "a ward officer serves at least one ward"));
+    }
+    Ok(store::User { name: name.to_string(), roles: parsed.join(","), wards: wards.join(","), disabled: false })
+}
+
 /// A fresh token: shown once, stored only as [`token_hash`].
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

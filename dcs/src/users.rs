@@ -1,37 +1,16 @@
 //! `dcs user add | disable | token`: the people who use the hub, their roles and wards, and API
 //! tokens (shown once; the hub keeps only their hash).
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 
 use crate::cli::UserCommand;
-use api::auth::{new_token, token_hash, Role};
+use api::auth::{new_token, token_hash};
 use chrono::{Duration, Utc};
-use store::{Store, User};
+use store::Store;
 
 /// Checks roles and wards, then adds the person.
 pub async fn add(store: &Store, name: &str, roles: &[String], wards: &[String]) -> anyhow::Result<()> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        bail!("a user's name is 1 to 100 characters");
-    }
-    let mut parsed = Vec::new();
-    for r in roles {
-        let role = Role::parse(r).with_context(|| {
-            let known: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
-            format!("`{r}` is not a role ({})", known.join(", "))
-        })?;
-        parsed.push(role.name());
-    }
-    if parsed.is_empty() {
-        bail!("give at least one --role");
-    }
-    for w in wards {
-        protocol::WardCode::parse(w).map_err(|e| anyhow::anyhow!("--ward {w}: {}", e.reason))?;
-    }
-    if parsed.contains(&Role::WardOfficer.name()) && wards.is_empty() {
-        bail!("a ward officer serves at least one --ward");
-    }
-    let user = User { name: name.to_string(), roles: parsed.join(","), wards: wards.join(","), disabled: false };
+    let user = api::auth::new_user(name, roles, wards).map_err(|e| anyhow::anyhow!("--{e}"))?;
     store.add_user(&user).await?;
     Ok(())
 }

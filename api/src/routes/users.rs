@@ -8,7 +8,7 @@ use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{new_token, token_hash, Role};
+use crate::auth::{new_token, token_hash};
 use crate::extract::{JsonBody, PathParams};
 use crate::{ApiError, AppState};
 
@@ -32,30 +32,10 @@ pub async fn add(
     State(s): State<AppState>,
     JsonBody(u): JsonBody<NewUser>,
 ) -> Result<(StatusCode, Json<AddedUser>), ApiError> {
-    let name = u.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::field("name", "must be 1 to 100 characters"));
-    }
-    let mut roles = Vec::new();
-    for r in &u.roles {
-        let role = Role::parse(r).ok_or_else(|| {
-            let known: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
-            ApiError::field("roles", format!("`{r}` is not a role ({})", known.join(", ")))
-        })?;
-        roles.push(role.name().to_string());
-    }
-    if roles.is_empty() {
-        return Err(ApiError::field("roles", "give at least one role"));
-    }
-    for w in &u.wards {
-        protocol::WardCode::parse(w).map_err(|e| ApiError::field("wards", e.reason))?;
-    }
-    if roles.iter().any(|r| r == Role::WardOfficer.name()) && u.wards.is_empty() {
-        return Err(ApiError::field("wards", "a ward officer serves at least one ward"));
-    }
-    let user = store::User { name: name.clone(), roles: roles.join(","), wards: u.wards.join(","), disabled: false };
+    let user = crate::auth::new_user(&u.name, &u.roles, &u.wards)?;
     s.store.add_user(&user).await?;
-    Ok((StatusCode::CREATED, Json(AddedUser { name, roles, wards: u.wards })))
+    let roles = user.roles.split(',').map(str::to_string).collect();
+    Ok((StatusCode::CREATED, Json(AddedUser { name: user.name, roles, wards: u.wards })))
 }
 
 #[derive(Deserialize)]
