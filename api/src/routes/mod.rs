@@ -104,8 +104,11 @@ pub fn access_matrix() -> String {
 }
 
 /// The rule of a route and whether it is audited, by method and path pattern.
+/// Read from the table once, not for every request.
 pub fn rule(method: &Method, path: &str) -> Option<(Access, bool)> {
-    table().into_iter().find(|r| r.method == method && r.path == path).map(|r| (r.access, r.audited))
+    static RULES: std::sync::LazyLock<Vec<(Method, &'static str, Access, bool)>> =
+        std::sync::LazyLock::new(|| table().into_iter().map(|r| (r.method, r.path, r.access, r.audited)).collect());
+    RULES.iter().find(|(m, p, _, _)| m == method && *p == path).map(|(_, _, access, audited)| (*access, *audited))
 }
 
 pub fn router(state: AppState) -> Router {
