@@ -10,7 +10,6 @@ use protocol::enrollment::PseudonymKey;
 use protocol::enrollment::{EnrollmentAnswer, EnrollmentRequest};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::extract::{JsonBody, PathParams};
 use crate::{ApiError, AppState};
@@ -32,8 +31,9 @@ pub struct Planned {
     pub enrollment_code: String,
 }
 
+/// What the registry keeps of a one-time code: its SHA-256, as of an API token.
 pub fn code_hash(code: &str) -> String {
-    hex::encode(Sha256::digest(code.trim().as_bytes()))
+    crate::auth::token_hash(code.trim())
 }
 
 /// A one-time code an installer can type: four groups of four letters and digits.
