@@ -108,6 +108,38 @@ pub(crate) fn registry_changes(
     Ok(changes)
 }
 
+/// The log entries of events that staff or the hub itself caused on one aggregate, the first at
+/// aggregate sequence `first_seq`: no station, no signed bytes, who in `metadata`.
+pub(crate) fn authored(
+    aggregate_type: &str,
+    aggregate_id: &str,
+    first_seq: i64,
+    events: Vec<SerializedEvent>,
+    metadata: &serde_json::Value,
+    ward_code: Option<String>,
+    at: DateTime<Utc>,
+) -> Vec<NewEvent> {
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| NewEvent {
+            event_id: Uuid::now_v7(),
+            aggregate_type: aggregate_type.to_string(),
+            aggregate_id: aggregate_id.to_string(),
+            aggregate_seq: first_seq + i as i64,
+            event_type: e.event_type,
+            event_version: e.event_version,
+            payload: e.payload,
+            metadata: metadata.clone(),
+            station_id: None,
+            ward_code: ward_code.clone(),
+            occurred_at: at,
+            raw: None,
+            signature: None,
+        })
+        .collect()
+}
+
 impl Ingest {
     pub(crate) async fn handle_staff(&mut self, c: StaffCommand) -> Result<Vec<Appended>, StaffError> {
         let aggregate_type = c.command.aggregate_type();
@@ -130,24 +162,8 @@ impl Ingest {
                 return Err(e);
             }
         };
-        let mut batch = AppendBatch { registry, ..AppendBatch::default() };
-        for (i, e) in events.into_iter().enumerate() {
-            batch.events.push(NewEvent {
-                event_id: Uuid::now_v7(),
-                aggregate_type: aggregate_type.to_string(),
-                aggregate_id: c.aggregate_id.clone(),
-                aggregate_seq: before + 1 + i as i64,
-                event_type: e.event_type,
-                event_version: e.event_version,
-                payload: e.payload,
-                metadata: metadata.clone(),
-                station_id: None,
-                ward_code: ward_code.clone(),
-                occurred_at: c.at,
-                raw: None,
-                signature: None,
-            });
-        }
+        let entries = authored(aggregate_type, &c.aggregate_id, before + 1, events, &metadata, ward_code.clone(), c.at);
+        let batch = AppendBatch { registry, events: entries, ..AppendBatch::default() };
         if batch.events.is_empty() {
             return Ok(Vec::new());
         }

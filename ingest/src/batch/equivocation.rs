@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::aggregates::{Aggregate, AnyCommand, Station, StationCommand};
 use protocol::{chain_hash, Envelope, ReceiptStatus};
 use serde_json::json;
-use store::{AppendBatch, NewEvent};
-use uuid::Uuid;
+use store::AppendBatch;
 
 use super::{refused, Fate, Received};
 use crate::reasons::EQUIVOCATION;
@@ -53,24 +52,10 @@ impl Ingest {
         };
         append.registry.extend(crate::staff::registry_changes(&station, &events, None).unwrap_or_default());
         let metadata = json!({ "actor": ACTOR, "source": "hub", "ward": env.ward.as_str() });
-        for e in events {
-            cached.version += 1;
-            append.events.push(NewEvent {
-                event_id: Uuid::now_v7(),
-                aggregate_type: Station::TYPE.to_string(),
-                aggregate_id: station.clone(),
-                aggregate_seq: cached.version,
-                event_type: e.event_type,
-                event_version: e.event_version,
-                payload: e.payload,
-                metadata: metadata.clone(),
-                station_id: None,
-                ward_code: Some(env.ward.to_string()),
-                occurred_at: now,
-                raw: None,
-                signature: None,
-            });
-        }
+        let first_seq = cached.version + 1;
+        cached.version += events.len() as i64;
+        let ward = Some(env.ward.to_string());
+        append.events.extend(crate::staff::authored(Station::TYPE, &station, first_seq, events, &metadata, ward, now));
         Ok(fate)
     }
 }
