@@ -146,27 +146,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::demo::run(opts, shutdown, None).await
         }
         Command::Serve { database_url, nats_url, listen, deadline_check_secs } => {
-            let store = Store::connect(&database_url).await.context("cannot open the database")?;
-            let client = bus::nats::connect(&nats_url, "dcs hub", false).await?;
-            let link = bus::nats::NatsHub::open(client).await?;
-            let shutdown = CancellationToken::new();
-            let options = HubOptions {
-                listen,
-                deadline_check_every: std::time::Duration::from_secs(deadline_check_secs.max(1)),
-                ..Default::default()
-            };
-            let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;
-            tracing::info!(port = hub.port(), "hub listening");
-            println!("DCS hub listening on http://{}:{}/", listen.ip(), hub.port());
-            tokio::select! {
-                _ = shutdown_signal() => {
-                    tracing::info!("stopping: finishing the batch in hand and requests in flight");
-                    shutdown.cancel();
-                }
-                // A part of the hub failed and stopped the others: exit with its error.
-                _ = shutdown.cancelled() => {}
-            }
-            hub.wait().await
+            serve(&database_url, &nats_url, listen, deadline_check_secs).await
         }
         Command::Replay { database_url } => {
             let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
@@ -234,4 +214,29 @@ async fn plan_offline(database_url: &str, req: api::routes::PlanRequest) -> anyh
     stop.cancel();
     writer.await??;
     planned
+}
+
+/// The production hub until Ctrl-C or SIGTERM, or until a part of it fails.
+async fn serve(database_url: &str, nats_url: &str, listen: SocketAddr, deadline_check_secs: u64) -> anyhow::Result<()> {
+    let store = Store::connect(database_url).await.context("cannot open the database")?;
+    let client = bus::nats::connect(nats_url, "dcs hub", false).await?;
+    let link = bus::nats::NatsHub::open(client).await?;
+    let shutdown = CancellationToken::new();
+    let options = HubOptions {
+        listen,
+        deadline_check_every: std::time::Duration::from_secs(deadline_check_secs.max(1)),
+        ..Default::default()
+    };
+    let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;
+    tracing::info!(port = hub.port(), "hub listening");
+    println!("DCS hub listening on http://{}:{}/", listen.ip(), hub.port());
+    tokio::select! {
+        _ = shutdown_signal() => {
+            tracing::info!("stopping: finishing the batch in hand and requests in flight");
+            shutdown.cancel();
+        }
+        // A part of the hub failed and stopped the others: exit with its error.
+        _ = shutdown.cancelled() => {}
+    }
+    hub.wait().await
 }
