@@ -29,86 +29,87 @@ impl Projection for Model {
     fn project(&self, entries: &[LogEntry]) -> Vec<Statement> {
         let mut out = Vec::new();
         for e in entries.iter().filter(|e| e.aggregate_type == SecurityReport::TYPE) {
-            let event = match AnyEvent::read(&e.aggregate_type, &e.event_type, e.event_version, &e.payload) {
-                Ok(AnyEvent::SecurityReport(event)) => event,
-                _ => {
-                    tracing::warn!(position = e.position, "a security-report event the queue cannot read");
-                    continue;
-                }
-            };
-            let (id, pos) = (e.aggregate_id.clone(), e.position);
-            let update = |sql: &'static str, mut args: Vec<crate::Value>| {
-                args.extend([e.recorded_at.into(), pos.into(), id.clone().into()]);
-                Statement::new(sql, args)
-            };
-            out.push(match event {
-                SecurityReportEvent::SecurityReportFiled {
-                    category,
-                    severity,
-                    location,
-                    description,
-                    station,
-                    ward,
-                    at,
-                    acknowledge_by,
-                    resolve_by,
-                } => Statement::new(
-                    "INSERT INTO security_reports (report_id, ward_code, station_id, category, severity, location, \
-                     description, status, filed_at, acknowledge_by, resolve_by, updated_at, last_position) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 'filed', $8, $9, $10, $11, $12)",
-                    vec![
-                        id.clone().into(),
-                        ward.to_string().into(),
-                        station.to_string().into(),
-                        category.into(),
-                        name(&severity).into(),
-                        location.into(),
-                        description.into(),
-                        at.into(),
-                        acknowledge_by.into(),
-                        resolve_by.into(),
-                        e.recorded_at.into(),
-                        pos.into(),
-                    ],
-                ),
-                SecurityReportEvent::SecurityReportAcknowledged { at } => update(
-                    "UPDATE security_reports SET status = 'acknowledged', acknowledged_at = $1, \
-                     updated_at = $2, last_position = $3 WHERE report_id = $4",
-                    vec![at.into()],
-                ),
-                SecurityReportEvent::SecurityReportAssigned { officer, .. } => update(
-                    "UPDATE security_reports SET status = 'assigned', officer = $1, \
-                     updated_at = $2, last_position = $3 WHERE report_id = $4",
-                    vec![officer.into()],
-                ),
-                SecurityReportEvent::SecurityReportResolved { at, .. } => update(
-                    "UPDATE security_reports SET status = 'resolved', resolved_at = $1, \
-                     updated_at = $2, last_position = $3 WHERE report_id = $4",
-                    vec![at.into()],
-                ),
-                SecurityReportEvent::SecurityReportClosed { .. } => update(
-                    "UPDATE security_reports SET status = 'closed', updated_at = $1, last_position = $2 \
-                     WHERE report_id = $3",
-                    vec![],
-                ),
-                SecurityReportEvent::SecurityReportReopened { resolve_by, .. } => update(
-                    "UPDATE security_reports SET status = 'reopened', resolve_by = $1, resolved_at = NULL, \
-                     resolution_overdue = $2, updated_at = $3, last_position = $4 WHERE report_id = $5",
-                    vec![resolve_by.into(), false.into()],
-                ),
-                SecurityReportEvent::SecurityReportAcknowledgementOverdue { .. } => update(
-                    "UPDATE security_reports SET acknowledgement_overdue = $1, updated_at = $2, last_position = $3 \
-                     WHERE report_id = $4",
-                    vec![true.into()],
-                ),
-                SecurityReportEvent::SecurityReportResolutionOverdue { .. } => update(
-                    "UPDATE security_reports SET resolution_overdue = $1, updated_at = $2, last_position = $3 \
-                     WHERE report_id = $4",
-                    vec![true.into()],
-                ),
-            });
+            match AnyEvent::read(&e.aggregate_type, &e.event_type, e.event_version, &e.payload) {
+                Ok(AnyEvent::SecurityReport(event)) => out.push(statement(event, e)),
+                _ => tracing::warn!(position = e.position, "a security-report event the queue cannot read"),
+            }
         }
         out
+    }
+}
+
+/// What one event of a report changes in its row.
+fn statement(event: SecurityReportEvent, e: &LogEntry) -> Statement {
+    let (id, pos) = (e.aggregate_id.clone(), e.position);
+    let update = |sql: &'static str, mut args: Vec<crate::Value>| {
+        args.extend([e.recorded_at.into(), pos.into(), id.clone().into()]);
+        Statement::new(sql, args)
+    };
+    match event {
+        SecurityReportEvent::SecurityReportFiled {
+            category,
+            severity,
+            location,
+            description,
+            station,
+            ward,
+            at,
+            acknowledge_by,
+            resolve_by,
+        } => Statement::new(
+            "INSERT INTO security_reports (report_id, ward_code, station_id, category, severity, location, \
+                 description, status, filed_at, acknowledge_by, resolve_by, updated_at, last_position) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'filed', $8, $9, $10, $11, $12)",
+            vec![
+                id.clone().into(),
+                ward.to_string().into(),
+                station.to_string().into(),
+                category.into(),
+                name(&severity).into(),
+                location.into(),
+                description.into(),
+                at.into(),
+                acknowledge_by.into(),
+                resolve_by.into(),
+                e.recorded_at.into(),
+                pos.into(),
+            ],
+        ),
+        SecurityReportEvent::SecurityReportAcknowledged { at } => update(
+            "UPDATE security_reports SET status = 'acknowledged', acknowledged_at = $1, \
+                 updated_at = $2, last_position = $3 WHERE report_id = $4",
+            vec![at.into()],
+        ),
+        SecurityReportEvent::SecurityReportAssigned { officer, .. } => update(
+            "UPDATE security_reports SET status = 'assigned', officer = $1, \
+                 updated_at = $2, last_position = $3 WHERE report_id = $4",
+            vec![officer.into()],
+        ),
+        SecurityReportEvent::SecurityReportResolved { at, .. } => update(
+            "UPDATE security_reports SET status = 'resolved', resolved_at = $1, \
+                 updated_at = $2, last_position = $3 WHERE report_id = $4",
+            vec![at.into()],
+        ),
+        SecurityReportEvent::SecurityReportClosed { .. } => update(
+            "UPDATE security_reports SET status = 'closed', updated_at = $1, last_position = $2 \
+                 WHERE report_id = $3",
+            vec![],
+        ),
+        SecurityReportEvent::SecurityReportReopened { resolve_by, .. } => update(
+            "UPDATE security_reports SET status = 'reopened', resolve_by = $1, resolved_at = NULL, \
+                 resolution_overdue = $2, updated_at = $3, last_position = $4 WHERE report_id = $5",
+            vec![resolve_by.into(), false.into()],
+        ),
+        SecurityReportEvent::SecurityReportAcknowledgementOverdue { .. } => update(
+            "UPDATE security_reports SET acknowledgement_overdue = $1, updated_at = $2, last_position = $3 \
+                 WHERE report_id = $4",
+            vec![true.into()],
+        ),
+        SecurityReportEvent::SecurityReportResolutionOverdue { .. } => update(
+            "UPDATE security_reports SET resolution_overdue = $1, updated_at = $2, last_position = $3 \
+                 WHERE report_id = $4",
+            vec![true.into()],
+        ),
     }
 }
 
