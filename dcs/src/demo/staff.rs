@@ -28,8 +28,8 @@ const OFFICERS: &[&str] = &["Đại úy Trần Văn Bình", "Thượng úy Lê T
 /// One step of a case, as staff issue it at a moment.
 type Step = Box<dyn Fn(DateTime<Utc>) -> AnyCommand + Send>;
 
-fn step<C: 'static>(command: impl Fn(DateTime<Utc>) -> C + Send + 'static, any: fn(C) -> AnyCommand) -> Step {
-    Box::new(move |at| any(command(at)))
+fn step<C: Into<AnyCommand>>(command: impl Fn(DateTime<Utc>) -> C + Send + 'static) -> Step {
+    Box::new(move |at| command(at).into())
 }
 
 /// The commands that take a case to its end, as staff would issue them (none for a case staff do
@@ -39,82 +39,60 @@ fn script(case: &AnyCommand, rng: &mut impl Rng) -> Vec<Step> {
     let officer = OFFICERS[rng.gen_range(0..OFFICERS.len())].to_string();
     match case {
         A::Dossier(_) if rng.gen_bool(0.1) => vec![
-            step(|at| DossierCommand::ReceiveDossier { at }, A::Dossier),
-            step(|at| DossierCommand::ReturnDossier { reason: "Thiếu bản sao giấy tờ".into(), at }, A::Dossier),
+            step(|at| DossierCommand::ReceiveDossier { at }),
+            step(|at| DossierCommand::ReturnDossier { reason: "Thiếu bản sao giấy tờ".into(), at }),
         ],
         A::Dossier(_) => vec![
-            step(|at| DossierCommand::ReceiveDossier { at }, A::Dossier),
-            step(|at| DossierCommand::StartProcessing { at }, A::Dossier),
-            step(|at| DossierCommand::MarkResultReady { at }, A::Dossier),
-            step(|at| DossierCommand::CompleteDossier { at }, A::Dossier),
+            step(|at| DossierCommand::ReceiveDossier { at }),
+            step(|at| DossierCommand::StartProcessing { at }),
+            step(|at| DossierCommand::MarkResultReady { at }),
+            step(|at| DossierCommand::CompleteDossier { at }),
         ],
         A::SecurityReport(_) => vec![
-            step(|at| SecurityReportCommand::AcknowledgeSecurityReport { at }, A::SecurityReport),
-            step(
-                move |at| SecurityReportCommand::AssignSecurityReport { officer: officer.clone(), at },
-                A::SecurityReport,
-            ),
-            step(
-                |at| SecurityReportCommand::ResolveSecurityReport {
-                    resolution: "Đã xác minh và xử lý".into(), at
-                },
-                A::SecurityReport,
-            ),
-            step(
-                |at| SecurityReportCommand::CloseSecurityReport { note: "Cư dân xác nhận".into(), at },
-                A::SecurityReport,
-            ),
+            step(|at| SecurityReportCommand::AcknowledgeSecurityReport { at }),
+            step(move |at| SecurityReportCommand::AssignSecurityReport { officer: officer.clone(), at }),
+            step(|at| SecurityReportCommand::ResolveSecurityReport {
+                resolution: "Đã xác minh và xử lý".into(), at
+            }),
+            step(|at| SecurityReportCommand::CloseSecurityReport { note: "Cư dân xác nhận".into(), at }),
         ],
         A::HealthInsurance(_) => vec![
-            step(
-                |at| HealthInsuranceCommand::ScheduleAppointment { when: at + chrono::Duration::days(2), at },
-                A::HealthInsurance,
-            ),
-            step(|at| HealthInsuranceCommand::CompleteHealthInsurance { at }, A::HealthInsurance),
+            step(|at| HealthInsuranceCommand::ScheduleAppointment { when: at + chrono::Duration::days(2), at }),
+            step(|at| HealthInsuranceCommand::CompleteHealthInsurance { at }),
         ],
         A::MedicalExam(_) => vec![
-            step(
-                |at| MedicalExamCommand::ScheduleMedicalExam {
-                    slot: at + chrono::Duration::hours(20),
-                    doctor: None,
-                    at,
-                },
-                A::MedicalExam,
-            ),
-            step(|at| MedicalExamCommand::CompleteMedicalExam { at }, A::MedicalExam),
+            step(|at| MedicalExamCommand::ScheduleMedicalExam {
+                slot: at + chrono::Duration::hours(20),
+                doctor: None,
+                at,
+            }),
+            step(|at| MedicalExamCommand::CompleteMedicalExam { at }),
         ],
         A::FinancialService(_) if rng.gen_bool(0.2) => vec![
-            step(|at| FinancialServiceCommand::ForwardToPartner { at }, A::FinancialService),
-            step(
-                |at| FinancialServiceCommand::DeclineFinancialService {
-                    reason: "Chưa đủ điều kiện".into(), at
-                },
-                A::FinancialService,
-            ),
+            step(|at| FinancialServiceCommand::ForwardToPartner { at }),
+            step(|at| FinancialServiceCommand::DeclineFinancialService {
+                reason: "Chưa đủ điều kiện".into(), at
+            }),
         ],
         A::FinancialService(_) => vec![
-            step(|at| FinancialServiceCommand::ForwardToPartner { at }, A::FinancialService),
-            step(|at| FinancialServiceCommand::ApproveFinancialService { at }, A::FinancialService),
+            step(|at| FinancialServiceCommand::ForwardToPartner { at }),
+            step(|at| FinancialServiceCommand::ApproveFinancialService { at }),
         ],
-        A::Feedback(_) => vec![step(
-            |at| FeedbackCommand::AnswerFeedback {
-                answer: "Ban quản lý đã tiếp nhận và xử lý".into(), at
-            },
-            A::Feedback,
-        )],
+        A::Feedback(_) => vec![step(|at| FeedbackCommand::AnswerFeedback {
+            answer: "Ban quản lý đã tiếp nhận và xử lý".into(),
+            at,
+        })],
         A::DataCorrection(_) => vec![
-            step(|at| DataCorrectionCommand::VerifyDataCorrection { at }, A::DataCorrection),
-            step(|at| DataCorrectionCommand::CorrectData { at }, A::DataCorrection),
+            step(|at| DataCorrectionCommand::VerifyDataCorrection { at }),
+            step(|at| DataCorrectionCommand::CorrectData { at }),
         ],
-        A::Vneid(_) if rng.gen_bool(0.1) => vec![step(
-            |at| VneidCommand::RecordVneidActivationFailed {
-                reason: "Ảnh chân dung không khớp với CCCD".into(), at
-            },
-            A::Vneid,
-        )],
-        A::Vneid(_) => vec![step(|at| VneidCommand::RecordVneidActivated { at }, A::Vneid)],
+        A::Vneid(_) if rng.gen_bool(0.1) => vec![step(|at| VneidCommand::RecordVneidActivationFailed {
+            reason: "Ảnh chân dung không khớp với CCCD".into(),
+            at,
+        })],
+        A::Vneid(_) => vec![step(|at| VneidCommand::RecordVneidActivated { at })],
         A::Payment(_) if rng.gen_bool(0.03) => {
-            vec![step(|at| PaymentCommand::RefundPayment { reason: "Thu trùng hóa đơn".into(), at }, A::Payment)]
+            vec![step(|at| PaymentCommand::RefundPayment { reason: "Thu trùng hóa đơn".into(), at })]
         }
         A::Payment(_) | A::Station(_) | A::Lookup(_) => Vec::new(),
     }

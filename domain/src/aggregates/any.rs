@@ -198,6 +198,12 @@ macro_rules! aggregates {
         }
 
         $(
+            impl From<<$aggregate as Aggregate>::Command> for AnyCommand {
+                fn from(c: <$aggregate as Aggregate>::Command) -> Self {
+                    Self::$variant(c)
+                }
+            }
+
             impl From<<$aggregate as Aggregate>::Event> for AnyEvent {
                 fn from(e: <$aggregate as Aggregate>::Event) -> Self {
                     Self::$variant(e)
