@@ -40,33 +40,14 @@ pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, config: Publishe
     let answered = Arc::new(Mutex::new(Instant::now()));
     let wake = Arc::new(Notify::new());
 
-    // Receipts, as the hub sends them.
-    let listener = {
-        let (agent, link, answered, wake, shutdown) =
-            (agent.clone(), link.clone(), answered.clone(), wake.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            loop {
-                match link.receipts(&receipt_subject).await {
-                    Ok(mut receipts) => loop {
-                        tokio::select! {
-                            _ = shutdown.cancelled() => return,
-                            r = receipts.next() => match r {
-                                Some(r) => {
-                                    agent.observe_hub_clock(r.at);
-                                    apply(&agent, &r).await;
-                                    *answered.lock().expect("clock lock") = Instant::now();
-                                    wake.notify_one();
-                                }
-                                None => break,
-                            }
-                        }
-                    },
-                    Err(e) => tracing::debug!(error = %e, "cannot subscribe to receipts yet"),
-                }
-                sleep_or_stop(&shutdown, Duration::from_secs(1)).await;
-            }
-        })
-    };
+    let listener = tokio::spawn(listen_for_receipts(
+        agent.clone(),
+        link.clone(),
+        receipt_subject,
+        answered.clone(),
+        wake.clone(),
+        shutdown.clone(),
+    ));
 
     // `next` is the first sequence number not yet published in this run; `waiting_since` is when
     // the oldest outstanding event started waiting for an answer.
@@ -92,36 +73,13 @@ pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, config: Publishe
         let stalled = outstanding && waiting_since.elapsed() >= config.resend_after;
         if stalled || (!asked_at_start && !oldest.is_empty()) {
             asked_at_start = true;
-            let ids: Vec<Uuid> = oldest.iter().filter_map(|e| e.event_id.parse().ok()).collect();
-            match link.lookup(&lookup_subject, &LookupRequest { events: ids }).await {
-                Ok(reply) => {
-                    for r in &reply.receipts {
-                        apply(&agent, r).await;
-                    }
-                }
-                Err(e) => tracing::debug!(error = %e, "receipt lookup failed"),
-            }
+            ask_hub(&agent, link.as_ref(), &lookup_subject, &oldest).await;
             next = 0;
             waiting_since = Instant::now();
         }
         let to_send = agent.outbox.pending(next, config.window).await.unwrap_or_default();
         if !to_send.is_empty() {
-            let outgoing: Vec<OutgoingEvent> = to_send.iter().map(|e| outgoing(&agent, e)).collect();
-            let results = link.publish(&outgoing).await;
-            let mut sent = 0;
-            for (e, r) in to_send.iter().zip(&results) {
-                match r {
-                    Ok(_) => {
-                        next = e.seq + 1;
-                        sent += 1;
-                    }
-                    Err(err) => {
-                        tracing::debug!(error = %err, seq = e.seq, "publish failed; will retry");
-                        break;
-                    }
-                }
-            }
-            if sent < to_send.len() {
+            if !publish_in_order(&agent, link.as_ref(), &to_send, &mut next).await {
                 failures += 1;
                 sleep_or_stop(&shutdown, Duration::from_millis(250 * u64::from(failures.min(8)))).await;
             } else {
@@ -137,6 +95,67 @@ pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, config: Publishe
         }
     }
     listener.abort();
+}
+
+/// Receipts, as the hub sends them: each is applied to the outbox, and wakes the publisher.
+async fn listen_for_receipts(
+    agent: Arc<Agent>,
+    link: Arc<dyn StationLink>,
+    receipt_subject: String,
+    answered: Arc<Mutex<Instant>>,
+    wake: Arc<Notify>,
+    shutdown: CancellationToken,
+) {
+    loop {
+        match link.receipts(&receipt_subject).await {
+            Ok(mut receipts) => loop {
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    r = receipts.next() => match r {
+                        Some(r) => {
+                            agent.observe_hub_clock(r.at);
+                            apply(&agent, &r).await;
+                            *answered.lock().expect("clock lock") = Instant::now();
+                            wake.notify_one();
+                        }
+                        None => break,
+                    }
+                }
+            },
+            Err(e) => tracing::debug!(error = %e, "cannot subscribe to receipts yet"),
+        }
+        sleep_or_stop(&shutdown, Duration::from_secs(1)).await;
+    }
+}
+
+/// Asks the hub what it has of these events and applies the receipts it gives.
+async fn ask_hub(agent: &Agent, link: &dyn StationLink, lookup_subject: &str, events: &[OutboxEvent]) {
+    let ids: Vec<Uuid> = events.iter().filter_map(|e| e.event_id.parse().ok()).collect();
+    match link.lookup(lookup_subject, &LookupRequest { events: ids }).await {
+        Ok(reply) => {
+            for r in &reply.receipts {
+                apply(agent, r).await;
+            }
+        }
+        Err(e) => tracing::debug!(error = %e, "receipt lookup failed"),
+    }
+}
+
+/// Publishes `events` in order, stopping at the first failure; `next` moves past each one sent.
+/// Returns whether all were sent.
+async fn publish_in_order(agent: &Agent, link: &dyn StationLink, events: &[OutboxEvent], next: &mut u64) -> bool {
+    let outgoing: Vec<OutgoingEvent> = events.iter().map(|e| outgoing(agent, e)).collect();
+    let results = link.publish(&outgoing).await;
+    for (e, r) in events.iter().zip(&results) {
+        match r {
+            Ok(_) => *next = e.seq + 1,
+            Err(err) => {
+                tracing::debug!(error = %err, seq = e.seq, "publish failed; will retry");
+                return false;
+            }
+        }
+    }
+    results.len() == events.len()
 }
 
 async fn apply(agent: &Agent, r: &Receipt) {
