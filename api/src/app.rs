@@ -22,6 +22,8 @@ pub struct AppState {
     pub staff: Option<ingest::staff::StaffHandle>,
     /// Failed enrollments per station.
     pub enrollment_attempts: crate::attempts::Attempts,
+    /// Session cookies are `Secure` (the hub is reached over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             store,
             staff,
             enrollment_attempts: Default::default(),
+            secure_cookies: false,
         }
     }
 }

@@ -32,6 +32,11 @@ impl Attempts {
         let mut failures = self.failures.lock().expect("attempts lock");
         failures.entry(key.to_string()).or_insert((0, now)).0 += 1;
     }
+
+    /// Starts `key` afresh (a new code was issued).
+    pub fn forget(&self, key: &str) {
+        self.failures.lock().expect("attempts lock").remove(key);
+    }
 }
 
 #[cfg(test)]

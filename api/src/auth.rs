@@ -7,13 +7,15 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::header::AUTHORIZATION;
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tower_sessions::Session;
 
-use crate::{ApiError, AppState};
+use crate::{sessions, ApiError, AppState};
 
 /// What a person may do; a person may hold several.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -38,6 +40,16 @@ impl Role {
             Self::Pc06Staff => "pc06_staff",
             Self::Auditor => "auditor",
             Self::Administrator => "administrator",
+        }
+    }
+
+    /// The role's Vietnamese name, as pages show it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::WardOfficer => "Cán bộ phường",
+            Self::Pc06Staff => "Cán bộ PC06",
+            Self::Auditor => "Kiểm toán viên",
+            Self::Administrator => "Quản trị viên",
         }
     }
 
@@ -67,6 +79,14 @@ pub struct Identity {
 impl Identity {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// Refuses (403) a ward officer outside their wards; city-wide roles pass everywhere.
+    pub fn serves(&self, ward: &protocol::WardCode) -> Result<(), ApiError> {
+        if self.covers(Some(ward.as_str())) {
+            return Ok(());
+        }
+        Err(ApiError::Forbidden(format!("ward {} is not one of the wards you serve", ward.as_str())))
     }
 
     /// Whether they may see or work a case of `ward`: city-wide roles everywhere, a ward officer in
@@ -139,8 +159,67 @@ async fn caller(s: &AppState, token: Option<String>) -> Result<Option<Identity>,
     Ok(s.store.user_by_token(&token_hash(&token), Utc::now()).await?.map(identity_of))
 }
 
-/// Applies the route's rule (401 without a valid token, 403 without a role it allows) and, for an
-/// audited route, writes who called it, from where, and the answer, to the access log.
+/// The person signed in on this browser session, if any (and not disabled since), with the
+/// session's CSRF token.
+async fn session_caller(s: &AppState, session: Option<&Session>) -> Result<Option<(Identity, String)>, ApiError> {
+    let Some(session) = session else { return Ok(None) };
+    let Some(name) = session.get::<String>(sessions::USER).await.map_err(ApiError::internal)? else {
+        return Ok(None);
+    };
+    let csrf = session.get::<String>(sessions::CSRF).await.map_err(ApiError::internal)?.unwrap_or_default();
+    Ok(s.store.active_user(&name).await?.map(|u| (identity_of(u), csrf)))
+}
+
+/// Pages (not the JSON API, the health check or the assets): without a sign-in they lead to the
+/// sign-in page instead of answering 401.
+pub fn is_page(path: &str) -> bool {
+    !(path.starts_with("/api/") || path.starts_with("/assets/") || path == "/healthz")
+}
+
+/// Whether a request changes something, and so needs the session's CSRF token when a session
+/// authenticates it.
+fn unsafe_method(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// What a request presents to say who it is: a bearer token, or else a browser session (whose
+/// changes must carry its CSRF token in `x-csrf-token`; the sign-in and sign-out forms check
+/// theirs themselves).
+struct Presented {
+    bearer: Option<String>,
+    session: Option<Session>,
+    /// The CSRF token the request carries, when it changes something and must carry one.
+    csrf: Option<String>,
+}
+
+impl Presented {
+    fn of(req: &Request, path: &str) -> Self {
+        let needs_csrf = unsafe_method(req.method()) && !matches!(path, "/login" | "/logout");
+        let header = || req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        Self {
+            bearer: bearer(req),
+            session: req.extensions().get::<Session>().cloned(),
+            csrf: needs_csrf.then(|| header().to_string()),
+        }
+    }
+
+    async fn identify(self, s: &AppState) -> Result<Option<Identity>, ApiError> {
+        if let Some(token) = self.bearer {
+            return caller(s, Some(token)).await;
+        }
+        let Some((identity, csrf)) = session_caller(s, self.session.as_ref()).await? else {
+            return Ok(None);
+        };
+        if self.csrf.is_some_and(|presented| !sessions::csrf_matches(&csrf, &presented)) {
+            return Err(ApiError::Forbidden("send the page's CSRF token in `x-csrf-token`".into()));
+        }
+        Ok(Some(identity))
+    }
+}
+
+/// Applies the route's rule (401 without a valid token or session, or the sign-in page for a
+/// page; 403 without a role it allows) and, for an audited route, writes who called it, from
+/// where, and the answer, to the access log.
 pub async fn enforce(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
     let Some(path) = path else { return next.run(req).await }; // the fallback: a 404 for anyone
@@ -150,14 +229,20 @@ pub async fn enforce(State(s): State<AppState>, mut req: Request, next: Next) ->
     let action = format!("{} {path}", req.method());
     let target = req.uri().path().to_string();
     let remote = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-    // Public routes that are not logged need no one's name: no token lookup for them.
-    let token = if access == Access::Public && !audited { None } else { bearer(&req) };
-    let identity = match caller(&s, token).await {
+    // Public routes that are not logged need no one's name: no lookup for them.
+    let presented = Presented::of(&req, &path);
+    let identity = if access == Access::Public && !audited { Ok(None) } else { presented.identify(&s).await };
+    let identity = match identity {
         Ok(identity) => identity,
         Err(e) => return e.into_response(),
     };
     let actor = identity.as_ref().map_or_else(|| "anonymous".to_string(), |i| i.name.clone());
     let response = match (access, identity) {
+        (Access::Roles(_), None) if is_page(&path) => {
+            let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+            axum::response::Redirect::to(&format!("/login?{query}")).into_response()
+        }
         (Access::Roles(_), None) => {
             ApiError::Unauthorized("sign in: send `Authorization: Bearer <token>`".into()).into_response()
         }

@@ -74,3 +74,23 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
             .map_err(|e| ApiError::field("path", e.body_text()))
     }
 }
+
+/// A form body (`application/x-www-form-urlencoded`) read as a `T`; refusals are the API's JSON
+/// errors, as for [`JsonBody`].
+pub struct FormBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Form::<T>::from_request(req, state).await.map(|f| Self(f.0)).map_err(|e| match e.status() {
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::TooLarge(format!("the body may be at most {BODY_LIMIT} bytes"))
+            }
+            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ApiError::UnsupportedMediaType("send the form as application/x-www-form-urlencoded".into())
+            }
+            _ => ApiError::field("body", e.body_text()),
+        })
+    }
+}

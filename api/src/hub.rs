@@ -20,6 +20,8 @@ pub struct HubOptions {
     pub ingest: IngestConfig,
     /// How often the deadline watch looks for overdue security reports.
     pub deadline_check_every: Duration,
+    /// Session cookies are `Secure`: the hub is reached over HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl Default for HubOptions {
@@ -28,6 +30,22 @@ impl Default for HubOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             ingest: IngestConfig::default(),
             deadline_check_every: Duration::from_secs(30),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Forgets expired browser sessions every ten minutes.
+async fn sweep_sessions(store: Store, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = every.tick() => {
+                if let Err(e) = store.delete_expired_sessions(chrono::Utc::now()).await {
+                    tracing::warn!(error = %e, "expired sessions not swept; trying again later");
+                }
+            }
+            _ = shutdown.cancelled() => return Ok(()),
         }
     }
 }
@@ -72,7 +90,8 @@ impl Hub {
         let ingest = Ingest::new(store.clone(), link, options.ingest).await?;
         let head = ingest.head();
         let staff = ingest.staff();
-        let state = AppState::new(store.clone(), Some(staff.clone()));
+        let mut state = AppState::new(store.clone(), Some(staff.clone()));
+        state.secure_cookies = options.secure_cookies;
         let app = Application::build(state.clone(), options.listen).await?;
         let port = app.port();
         let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
@@ -104,6 +123,7 @@ impl Hub {
                     Ok(())
                 }
             }),
+            spawn("session sweeper", &shutdown, sweep_sessions(store.clone(), shutdown.clone())),
             spawn("http server", &shutdown, {
                 let s = shutdown.clone();
                 async move { Ok(app.run_until_stopped(s).await?) }

@@ -9,7 +9,10 @@ pub mod deadlines;
 pub mod error;
 pub mod extract;
 pub mod hub;
+pub mod limits;
+pub mod password;
 pub mod routes;
+pub mod sessions;
 mod web;
 
 pub use app::{AppState, Application};

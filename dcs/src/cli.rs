@@ -45,6 +45,10 @@ pub enum Command {
         /// How often to look for security reports whose deadlines have passed.
         #[arg(long, env = "DCS_DEADLINE_CHECK_SECS", default_value_t = 30)]
         deadline_check_secs: u64,
+        /// The hub is reached over HTTPS (behind a TLS proxy): session cookies are `Secure`. They
+        /// are also whenever the hub listens on an address other than loopback.
+        #[arg(long, env = "DCS_HTTPS")]
+        https: bool,
     },
     /// Drop every read model (dashboards, work queues) and rebuild it from position 0 of the log.
     Replay {
@@ -82,7 +86,18 @@ pub enum UserCommand {
         #[arg(long = "ward")]
         wards: Vec<String>,
     },
-    /// Disable a person: their tokens stop working.
+    /// Set the login and password a person signs in with on the pages; the password is read from
+    /// standard input (one line), never from the command line.
+    Password {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        name: String,
+        /// What they type to sign in (default: their name).
+        #[arg(long)]
+        login: Option<String>,
+    },
+    /// Disable a person: their tokens and sessions stop working.
     Disable {
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
@@ -145,8 +160,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let opts = crate::demo::DemoOptions { listen, data_dir, stations, peak_per_minute };
             crate::demo::run(opts, shutdown, None).await
         }
-        Command::Serve { database_url, nats_url, listen, deadline_check_secs } => {
-            serve(&database_url, &nats_url, listen, deadline_check_secs).await
+        Command::Serve { database_url, nats_url, listen, deadline_check_secs, https } => {
+            serve(&database_url, &nats_url, listen, deadline_check_secs, https).await
         }
         Command::Replay { database_url } => {
             let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
@@ -217,7 +232,13 @@ async fn plan_offline(database_url: &str, req: api::routes::PlanRequest) -> anyh
 }
 
 /// The production hub until Ctrl-C or SIGTERM, or until a part of it fails.
-async fn serve(database_url: &str, nats_url: &str, listen: SocketAddr, deadline_check_secs: u64) -> anyhow::Result<()> {
+async fn serve(
+    database_url: &str,
+    nats_url: &str,
+    listen: SocketAddr,
+    deadline_check_secs: u64,
+    https: bool,
+) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
     let client = bus::nats::connect(nats_url, "dcs hub", false).await?;
     let link = bus::nats::NatsHub::open(client).await?;
@@ -225,6 +246,7 @@ async fn serve(database_url: &str, nats_url: &str, listen: SocketAddr, deadline_
     let options = HubOptions {
         listen,
         deadline_check_every: std::time::Duration::from_secs(deadline_check_secs.max(1)),
+        secure_cookies: https || !listen.ip().is_loopback(),
         ..Default::default()
     };
     let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;

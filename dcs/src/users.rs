@@ -1,4 +1,4 @@
-//! `dcs user add | disable | token`: the people who use the hub, their roles and wards, and API
+//! `dcs user add | password | disable | token`: the people who use the hub, their roles and wards, and API
 //! tokens (shown once; the hub keeps only their hash).
 
 use anyhow::Context;
@@ -15,6 +15,14 @@ pub async fn add(store: &Store, name: &str, roles: &[String], wards: &[String]) 
     Ok(())
 }
 
+/// Sets the login and password a person signs in with; returns the login.
+pub async fn password_for(store: &Store, name: &str, login: Option<&str>, password: &str) -> anyhow::Result<String> {
+    let login = api::routes::login_of(login, name).map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let hash = api::password::hash(password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    store.set_password(name, &login, &hash).await?;
+    Ok(login)
+}
+
 /// A new token for the person, valid for `days`; returns it (shown once).
 pub async fn token(store: &Store, name: &str, days: i64) -> anyhow::Result<String> {
     let token = new_token();
@@ -26,6 +34,7 @@ pub async fn token(store: &Store, name: &str, days: i64) -> anyhow::Result<Strin
 pub async fn run(command: UserCommand) -> anyhow::Result<()> {
     let url = match &command {
         UserCommand::Add { database_url, .. }
+        | UserCommand::Password { database_url, .. }
         | UserCommand::Disable { database_url, .. }
         | UserCommand::Token { database_url, .. } => database_url.clone(),
     };
@@ -34,6 +43,12 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
         UserCommand::Add { name, roles, wards, .. } => {
             add(&store, &name, &roles, &wards).await?;
             println!("added {name}");
+        }
+        UserCommand::Password { name, login, .. } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).context("cannot read the password from standard input")?;
+            let login = password_for(&store, &name, login.as_deref(), password.trim_end_matches(['\r', '\n'])).await?;
+            println!("{name} signs in as {login}");
         }
         UserCommand::Disable { name, .. } => {
             store.disable_user(&name).await?;

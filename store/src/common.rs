@@ -57,8 +57,8 @@ macro_rules! apply_registry_change {
             RegistryChange::Plan(s) => {
                 let q = sql(
                     $pg,
-                    "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at) \
-                     VALUES ($1, $2, $3, 'planned', $4, $5) ON CONFLICT (station_id) DO UPDATE \
+                    "INSERT INTO stations (station_id, ward_code, building, status, enrollment_code_hash, planned_at, code_issued_at) \
+                     VALUES ($1, $2, $3, 'planned', $4, $5, $5) ON CONFLICT (station_id) DO UPDATE \
                      SET planned_at = stations.planned_at WHERE stations.status = 'planned' \
                      AND stations.ward_code = excluded.ward_code AND stations.building = excluded.building \
                      AND stations.enrollment_code_hash = excluded.enrollment_code_hash",
@@ -103,7 +103,7 @@ macro_rules! apply_registry_change {
 pub(crate) use apply_registry_change;
 
 const STATION_COLUMNS: &str = "station_id, ward_code, building, status, enrollment_code_hash, public_key, \
-     planned_at, enrolled_at, last_seq, last_hash, last_seen_at";
+     planned_at, enrolled_at, last_seq, last_hash, last_seen_at, code_issued_at";
 
 pub async fn stations(db: &Db) -> Result<Vec<StationRecord>> {
     on_db!(db, |pool, pg| {

@@ -12,6 +12,7 @@ use dialect::on_db;
 mod people;
 mod pg;
 mod read_model;
+mod sessions;
 mod sqlite;
 mod types;
 mod writer;
@@ -26,7 +27,7 @@ use uuid::Uuid;
 
 pub use access_log::Access;
 pub use copy::{CopyEncoder, EVENT_COLUMNS};
-pub use people::User;
+pub use people::{Login, User};
 pub use read_model::{ReadRow, Statement, Value};
 pub use types::*;
 pub use writer::{AppendBatch, Writer};

@@ -139,4 +139,7 @@ pub struct StationRecord {
     pub last_seq: i64,
     pub last_hash: String,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// When the current enrollment code was issued (at planning, or when an administrator issued a
+    /// new one).
+    pub code_issued_at: Option<DateTime<Utc>>,
 }

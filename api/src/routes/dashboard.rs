@@ -1,11 +1,12 @@
 //! Dashboards as JSON: the city (all 168 wards) and one ward.
 
 use axum::extract::State;
-use axum::Json;
+use axum::{Extension, Json};
 use projections::{CityDashboard, QueueFilter, QueuedReport, WardDashboardView};
 use serde::Serialize;
 
 use super::{today, ward_from_path};
+use crate::auth::Identity;
 use crate::extract::PathParams;
 use crate::{ApiError, AppState};
 
@@ -35,8 +36,10 @@ pub struct PlannedStation {
     pub enrolled_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-pub async fn ward_page(s: &AppState, code: &str) -> Result<WardPage, ApiError> {
+/// A ward's page data, for someone who serves it (403 for a ward officer of another ward).
+pub async fn ward_page(s: &AppState, code: &str, identity: &Identity) -> Result<WardPage, ApiError> {
     let ward = ward_from_path(code)?;
+    identity.serves(&ward)?;
     let view = s.dashboard.ward(&ward, today()).await?;
     let planned_stations = s
         .store
@@ -56,6 +59,10 @@ pub async fn ward_page(s: &AppState, code: &str) -> Result<WardPage, ApiError> {
     Ok(WardPage { view, planned_stations, open_security_reports })
 }
 
-pub async fn ward(State(s): State<AppState>, PathParams(code): PathParams<String>) -> Result<Json<WardPage>, ApiError> {
-    Ok(Json(ward_page(&s, &code).await?))
+pub async fn ward(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    PathParams(code): PathParams<String>,
+) -> Result<Json<WardPage>, ApiError> {
+    Ok(Json(ward_page(&s, &code, &identity).await?))
 }

@@ -5,6 +5,7 @@ mod cases;
 pub(crate) mod dashboard;
 mod dead_letters;
 mod health;
+mod login;
 mod pages;
 mod security_reports;
 pub(crate) mod stations;
@@ -42,13 +43,32 @@ pub fn table() -> Vec<Route> {
     vec![
         route(Method::GET, "/healthz", Access::Public, false, get(health::healthz)),
         route(Method::GET, "/api/v1/wards", Access::Public, false, get(dashboard::wards)),
-        route(Method::GET, "/api/v1/city/dashboard", Access::Public, false, get(dashboard::city)),
-        route(Method::GET, "/api/v1/wards/{code}/dashboard", Access::Public, false, get(dashboard::ward)),
+        route(Method::GET, "/api/v1/city/dashboard", Access::Roles(CITY), false, get(dashboard::city)),
+        route(Method::GET, "/api/v1/wards/{code}/dashboard", Access::Roles(READERS), false, get(dashboard::ward)),
         route(Method::GET, "/api/v1/stations", Access::Roles(CITY), false, get(stations::list)),
         route(Method::POST, "/api/v1/stations", Access::Roles(&[Administrator]), true, post(stations::plan)),
-        route(Method::POST, "/api/v1/stations/{id}/enrollment", Access::Public, false, post(stations::enroll)),
-        route(Method::GET, "/api/v1/wards/{code}/security-reports", Access::Public, false, get(security_reports::ward)),
-        route(Method::GET, "/api/v1/security-reports", Access::Public, false, get(security_reports::city)),
+        route(
+            Method::POST,
+            "/api/v1/stations/{id}/enrollment-code",
+            Access::Roles(&[Administrator]),
+            true,
+            post(stations::reissue_code),
+        ),
+        route(
+            Method::POST,
+            "/api/v1/stations/{id}/enrollment",
+            Access::Public,
+            false,
+            post(stations::enroll).layer(crate::limits::enrollment()),
+        ),
+        route(
+            Method::GET,
+            "/api/v1/wards/{code}/security-reports",
+            Access::Roles(READERS),
+            false,
+            get(security_reports::ward),
+        ),
+        route(Method::GET, "/api/v1/security-reports", Access::Roles(CITY), false, get(security_reports::city)),
         route(Method::GET, "/api/v1/dead-letters", Access::Roles(&[Administrator]), true, get(dead_letters::list)),
         route(Method::GET, "/api/v1/cases/{aggregate_type}/{id}", Access::Roles(READERS), true, get(cases::history)),
         route(
@@ -59,14 +79,24 @@ pub fn table() -> Vec<Route> {
             post(cases::command),
         ),
         route(Method::GET, "/api/v1/dossiers/{code}", Access::Public, true, get(cases::dossier_progress)),
-        route(Method::GET, "/", Access::Public, false, get(pages::city)),
-        route(Method::GET, "/wards/{code}", Access::Public, false, get(pages::ward)),
-        route(Method::GET, "/security-reports", Access::Public, false, get(pages::security_reports)),
+        route(Method::GET, "/login", Access::Public, false, get(login::form)),
+        route(Method::POST, "/login", Access::Public, false, post(login::sign_in).layer(crate::limits::sign_in())),
+        route(Method::POST, "/logout", Access::Public, false, post(login::sign_out)),
+        route(Method::GET, "/", Access::Roles(READERS), false, get(pages::city)),
+        route(Method::GET, "/wards/{code}", Access::Roles(READERS), false, get(pages::ward)),
+        route(Method::GET, "/security-reports", Access::Roles(CITY), false, get(pages::security_reports)),
         route(Method::GET, "/assets/app.css", Access::Public, false, get(pages::style)),
         route(Method::GET, "/assets/app.js", Access::Public, false, get(pages::script)),
         route(Method::GET, "/api/v1/access-log", Access::Roles(&[Auditor]), true, get(access_log::list)),
         route(Method::POST, "/api/v1/users", Access::Roles(&[Administrator]), true, post(users::add)),
         route(Method::POST, "/api/v1/users/{name}/tokens", Access::Roles(&[Administrator]), true, post(users::token)),
+        route(
+            Method::POST,
+            "/api/v1/users/{name}/password",
+            Access::Roles(&[Administrator]),
+            true,
+            post(users::password),
+        ),
         route(
             Method::POST,
             "/api/v1/users/{name}/disable",
@@ -85,7 +115,16 @@ pub fn access_matrix() -> String {
     for Route { method, path, access, audited, .. } in table() {
         let cell = |role: Option<Role>| match (access, role) {
             (Access::Public, _) => "yes",
+            (Access::Roles(_), None) if crate::auth::is_page(path) => "→ sign-in",
             (Access::Roles(_), None) => "401",
+            (Access::Roles(roles), Some(Role::WardOfficer)) if roles.contains(&Role::WardOfficer) && path == "/" => {
+                "→ own ward"
+            }
+            (Access::Roles(roles), Some(Role::WardOfficer))
+                if roles.contains(&Role::WardOfficer) && path.contains("{code}") =>
+            {
+                "own wards"
+            }
             // Commands: a station's are the administrators', other cases' are staff's.
             (Access::Roles(roles), Some(r)) if roles.contains(&r) => match (r, path.ends_with("/commands")) {
                 (Role::WardOfficer, true) => "own wards' cases",
@@ -119,6 +158,7 @@ pub fn router(state: AppState) -> Router {
     router
         .fallback(|| async { crate::ApiError::NotFound("no such page".into()) })
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::enforce))
+        .layer(crate::sessions::layer(state.store.clone(), state.secure_cookies))
         .with_state(state)
 }
 
@@ -134,4 +174,7 @@ pub fn ward_from_path(code: &str) -> Result<protocol::WardCode, crate::ApiError>
     })
 }
 pub(crate) use dashboard::WardPage;
-pub use stations::{code_hash, enroll_station, plan_station, station_command, PlanRequest, Planned};
+pub use stations::{
+    code_hash, enroll_station, new_enrollment_code, plan_station, station_command, PlanRequest, Planned,
+};
+pub use users::{hash_password, login_of};

@@ -1,11 +1,12 @@
 //! The security-report work queue as JSON: city-wide or for one ward, open or all, overdue only.
 
 use axum::extract::State;
-use axum::Json;
+use axum::{Extension, Json};
 use projections::{QueueFilter, QueuedReport};
 use serde::Deserialize;
 
 use super::ward_from_path;
+use crate::auth::Identity;
 use crate::extract::{PathParams, QueryParams};
 use crate::{ApiError, AppState};
 
@@ -48,8 +49,10 @@ pub async fn city(
 /// `GET /api/v1/wards/{code}/security-reports?status=open|all&overdue=true`
 pub async fn ward(
     State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
     PathParams(code): PathParams<String>,
     QueryParams(q): QueryParams<QueueQuery>,
 ) -> Result<Json<Vec<QueuedReport>>, ApiError> {
+    identity.serves(&ward_from_path(&code)?)?;
     Ok(Json(s.reports.list(&filter(q, Some(code))?).await?))
 }

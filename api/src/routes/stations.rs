@@ -138,9 +138,11 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
         s.enrollment_attempts.failed(id, now);
         return Err(ApiError::Forbidden(format!("the enrollment code for station {id} is wrong")));
     }
-    if station.public_key.is_none() && code_expired(station.planned_at, Utc::now()) {
+    let issued = station.code_issued_at.unwrap_or(station.planned_at);
+    if station.public_key.is_none() && code_expired(issued, Utc::now()) {
         return Err(ApiError::Forbidden(format!(
-            "the enrollment code for station {id} expired {ENROLLMENT_CODE_DAYS} days after it was issued"
+            "the enrollment code for station {id} expired {ENROLLMENT_CODE_DAYS} days after it was issued; \
+             an administrator can issue a new one"
         )));
     }
     let ward = protocol::WardCode::parse(&station.ward_code)?;
@@ -164,6 +166,28 @@ pub async fn enroll_station(s: &AppState, id: &str, req: &EnrollmentRequest) -> 
         station_command(s, &sid, StationCommand::ActivateStation { at: Utc::now() }, &ward, None).await?;
     }
     Ok(())
+}
+
+#[derive(Serialize)]
+pub struct ReissuedCode {
+    pub station_id: String,
+    /// Give this to the installer; the earlier code no longer works.
+    pub enrollment_code: String,
+    pub expires_at: chrono::DateTime<Utc>,
+}
+
+/// `POST /api/v1/stations/{id}/enrollment-code`: a new one-time code for a planned station not yet
+/// enrolled (its earlier code expired or was lost); the earlier code stops working.
+pub async fn reissue_code(
+    State(s): State<AppState>,
+    PathParams(id): PathParams<String>,
+) -> Result<(StatusCode, Json<ReissuedCode>), ApiError> {
+    let code = new_enrollment_code();
+    let now = Utc::now();
+    s.store.reissue_enrollment_code(&id, &code_hash(&code), now).await?;
+    s.enrollment_attempts.forget(&id);
+    let expires_at = now + chrono::Duration::days(ENROLLMENT_CODE_DAYS);
+    Ok((StatusCode::CREATED, Json(ReissuedCode { station_id: id, enrollment_code: code, expires_at })))
 }
 
 /// Where the station stands in the log (`New` if the log has none of its events).

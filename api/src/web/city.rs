@@ -2,13 +2,13 @@
 
 use projections::CityDashboard;
 
-use super::{esc, fold, layout, num, percent, service_count, services, when};
+use super::{esc, fold, layout, num, percent, service_count, services, when, Viewer};
 
 /// The services the city table shows one column each; the rest share a column.
 const COLUMNS: usize = 3;
 
 /// `overdue` is the number of open security reports with a crossed deadline.
-pub fn render(c: &CityDashboard, overdue: usize) -> String {
+pub fn render(c: &CityDashboard, overdue: usize, viewer: &Viewer) -> String {
     let wards_with_stations = c.wards.iter().filter(|w| w.stations > 0).count();
     let services = services();
     let mut rows = String::new();
@@ -73,5 +73,5 @@ pub fn render(c: &CityDashboard, overdue: usize) -> String {
         wards_with = wards_with_stations,
         wards = c.wards.len(),
     );
-    layout("Toàn thành phố", &main)
+    layout("Toàn thành phố", viewer, &main)
 }

@@ -2,6 +2,7 @@
 //! so there is one rendering path and the page works without JavaScript too.
 
 pub mod city;
+pub mod login;
 pub mod reports;
 pub mod ward;
 
@@ -84,24 +85,54 @@ pub fn percent(part: i64, whole: i64) -> String {
 pub const STYLE: &str = include_str!("assets/app.css");
 pub const SCRIPT: &str = include_str!("assets/app.js");
 
-pub fn layout(title: &str, main: &str) -> String {
+/// Who is looking at a page: named in its header, with the form that signs them out.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub name: String,
+    pub roles: Vec<crate::auth::Role>,
+    /// The session's CSRF token, for the page's forms and scripts.
+    pub csrf: String,
+}
+
+impl Viewer {
+    fn header(&self) -> String {
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.label()).collect();
+        format!(
+            "<div class=viewer><span>{name} <small>{roles}</small></span>\
+             <form method=post action=\"/logout\"><input type=hidden name=csrf value=\"{csrf}\">\
+             <button type=submit>Đăng xuất</button></form></div>",
+            name = esc(&self.name),
+            roles = esc(&roles.join(", ")),
+            csrf = esc(&self.csrf),
+        )
+    }
+}
+
+/// A page: the header names the signed-in person (none on the sign-in page).
+pub fn layout(title: &str, viewer: &Viewer, main: &str) -> String {
+    page(title, &viewer.header(), &viewer.csrf, main)
+}
+
+pub fn page(title: &str, viewer: &str, csrf: &str, main: &str) -> String {
     format!(
         r#"<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf-token" content="{csrf}">
 <title>{title} · DCS</title>
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
-<header><a href="/">DCS · Trạm công dân số TP.HCM</a><span>Digital Citizen Stations of Ho Chi Minh City</span></header>
+<header><a href="/">DCS · Trạm công dân số TP.HCM</a><span>Digital Citizen Stations of Ho Chi Minh City</span>{viewer}</header>
 <main id="main">{main}</main>
 <footer>Danh mục 168 phường, xã, đặc khu: Công văn 1027/CTK-CSCL (dvhcvn, MIT). Giờ hiển thị: Asia/Ho_Chi_Minh.</footer>
 <script src="/assets/app.js" defer></script>
 </body>
 </html>"#,
         title = esc(title),
+        csrf = esc(csrf),
     )
 }
 

@@ -4,9 +4,9 @@
 use projections::QueuedReport;
 
 use super::ward::{report_head, report_rows};
-use super::{layout, num};
+use super::{layout, num, Viewer};
 
-pub fn render(reports: &[QueuedReport], overdue_only: bool) -> String {
+pub fn render(reports: &[QueuedReport], overdue_only: bool, viewer: &Viewer) -> String {
     let overdue = reports.iter().filter(|r| r.acknowledgement_overdue || r.resolution_overdue).count();
     let (this, other) = if overdue_only {
         ("Quá hạn", "<a href=\"/security-reports\">tất cả phản ánh đang mở</a>")
@@ -27,5 +27,5 @@ pub fn render(reports: &[QueuedReport], overdue_only: bool) -> String {
         head = report_head(true),
         rows = report_rows(reports, true),
     );
-    layout("Phản ánh ANTT", &main)
+    layout("Phản ánh ANTT", viewer, &main)
 }

@@ -2,7 +2,7 @@
 //! open security reports with their deadlines, and each station with its activity and heartbeat.
 
 use super::{
-    esc, event_label, layout, num, percent, report_status_label, service_count, services, severity_label, when,
+    esc, event_label, layout, num, percent, report_status_label, service_count, services, severity_label, when, Viewer,
 };
 use crate::routes::WardPage;
 
@@ -178,7 +178,7 @@ fn station_rows(p: &WardPage) -> String {
     rows
 }
 
-pub fn render(p: &WardPage) -> String {
+pub fn render(p: &WardPage, viewer: &Viewer) -> String {
     let w = &p.view.ward;
     let main = format!(
         r#"<p class="sub"><a href="/">← Toàn thành phố</a></p>
@@ -229,5 +229,5 @@ pub fn render(p: &WardPage) -> String {
         residents_rows = resident_rows(p),
         stations = station_rows(p),
     );
-    layout(&w.name, &main)
+    layout(&w.name, viewer, &main)
 }

@@ -1,5 +1,5 @@
 //! The role × route matrix: every route of the router's table, under no credentials, an expired
-//! token, a forged token, each role, and a ward officer of another ward. A route added without a
+//! token, a forged token, a forged session cookie, each role, and a ward officer of another ward. A route added without a
 //! rule cannot exist (the router is built from the table), and every cell's outcome is asserted.
 
 use api::auth::{new_token, token_hash, Access, Role};
@@ -7,7 +7,7 @@ use axum::http::Method;
 use serde_json::json;
 use testkit::TestDb;
 
-use crate::support::{person, signed_in, TestHub};
+use crate::support::{anonymous, person, signed_in, with_cookie, TestHub};
 
 /// A concrete path for a route's pattern.
 fn concrete(pattern: &str) -> String {
@@ -30,9 +30,10 @@ async fn every_route_answers_each_caller_exactly_as_its_rule_says() {
     person(store, "Hết hạn", &[Role::Administrator], &[]).await;
     store.add_token(&token_hash(&expired), "Hết hạn", chrono::Utc::now() - chrono::Duration::hours(1)).await.unwrap();
     let mut callers: Vec<(String, Option<reqwest::Client>, Option<Role>)> = vec![
-        ("no credentials".into(), Some(reqwest::Client::new()), None),
+        ("no credentials".into(), Some(anonymous()), None),
         ("an expired token".into(), Some(signed_in(&expired)), None),
         ("a forged token".into(), Some(signed_in(&new_token())), None),
+        ("a forged session cookie".into(), Some(with_cookie("dcs_session=AAAAAAAAAAAAAAAAAAAAAA")), None),
     ];
     for role in Role::ALL {
         let wards: &[&str] = if role == Role::WardOfficer { &["27097"] } else { &[] };
@@ -49,19 +50,34 @@ async fn every_route_answers_each_caller_exactly_as_its_rule_says() {
             let client = client.as_ref().unwrap();
             let request = client.request(method.clone(), format!("{}{path}", hub.url));
             let request = if method == Method::POST { request.json(&json!({})) } else { request };
-            let status = request.send().await.unwrap().status().as_u16();
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
             let expected = match (access, role) {
                 (Access::Public, _) => None,
+                // A page leads to the sign-in page, and back here after it.
+                (Access::Roles(_), None) if api::auth::is_page(pattern) => {
+                    let to = response.headers()["location"].to_str().unwrap().to_string();
+                    assert!(to.starts_with("/login?next=%2F"), "{method} {pattern} by {who}: {to}");
+                    Some(303)
+                }
                 (Access::Roles(_), None) => Some(401),
                 (Access::Roles(roles), Some(r)) if !roles.contains(r) => Some(403),
                 // The sample case is a data correction: an administrator's commands are a station's.
                 (Access::Roles(_), Some(Role::Administrator)) if pattern.ends_with("/commands") => Some(403),
+                // A ward officer opening the city page is taken to their ward.
+                (Access::Roles(_), Some(Role::WardOfficer)) if pattern == "/" => Some(303),
                 (Access::Roles(_), Some(_)) => None,
             };
             match expected {
                 Some(code) => assert_eq!(status, code, "{method} {pattern} by {who}"),
                 None => assert!(status != 401 && status != 403, "{method} {pattern} by {who}: {status}"),
             }
+            cells += 1;
+        }
+        // A ward officer of another ward: the ward's pages and queues are not theirs.
+        if pattern.contains("{code}") && access != Access::Public && !pattern.starts_with("/api/v1/dossiers/") {
+            let status = elsewhere.get(format!("{}{path}", hub.url)).send().await.unwrap().status();
+            assert_eq!(status, 403, "{method} {pattern} by an officer of 26740");
             cells += 1;
         }
         // A ward officer of another ward: a case of 27097 does not exist for them.
@@ -76,7 +92,7 @@ async fn every_route_answers_each_caller_exactly_as_its_rule_says() {
             cells += 1;
         }
     }
-    assert!(cells >= 7 * api::routes::table().len(), "{cells} cells");
+    assert!(cells >= 8 * api::routes::table().len(), "{cells} cells");
     println!("{cells} cells of the role × route matrix asserted");
 
     // The officer of the case's own ward sees it and works it.

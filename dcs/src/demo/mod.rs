@@ -86,9 +86,14 @@ pub async fn run(
     );
     println!("  Open {url}");
     println!("  Data in {} (delete it to start afresh). Ctrl-C to stop.", opts.data_dir.display());
-    println!("  API tokens of the demo's people (send `Authorization: Bearer <token>`; valid 30 days):");
-    for (name, role, token) in demo_people(&store).await? {
-        println!("    {role:<14} {name:<40} {token}");
+    let people = demo_people(&store).await?;
+    println!("  Sign in at {url}login as one of the demo's people (role, login, password, name):");
+    for p in &people {
+        println!("    {:<14} {:<10} {:<22} {}", p.role, p.login, p.password, p.name);
+    }
+    println!("  Their API tokens (send `Authorization: Bearer <token>`; valid 30 days):");
+    for p in &people {
+        println!("    {:<14} {}", p.role, p.token);
     }
     println!();
     if let Some(tx) = ready {
@@ -140,17 +145,26 @@ async fn enroll(
     api::routes::enroll_station(state, &b.station_id, &request).await.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// A demo person with what they sign in with.
+struct DemoPerson {
+    name: &'static str,
+    role: &'static str,
+    login: &'static str,
+    password: String,
+    token: String,
+}
+
 /// One person per role: a ward officer of Bình Trưng (27097), PC06 staff, an auditor and an
-/// administrator, each with a fresh API token.
-async fn demo_people(store: &Store) -> anyhow::Result<Vec<(&'static str, &'static str, String)>> {
-    const PEOPLE: [(&str, &str, &[&str]); 4] = [
-        ("Trung úy Nguyễn Minh Khang (P. Bình Trưng)", "ward_officer", &["27097"]),
-        ("Đại úy Trần Văn Bình (PC06)", "pc06_staff", &[]),
-        ("Kiểm toán viên Lê Thị Hoa", "auditor", &[]),
-        ("Quản trị viên hệ thống", "administrator", &[]),
+/// administrator, each with a login, a fresh password and a fresh API token.
+async fn demo_people(store: &Store) -> anyhow::Result<Vec<DemoPerson>> {
+    const PEOPLE: [(&str, &str, &str, &[&str]); 4] = [
+        ("Trung úy Nguyễn Minh Khang (P. Bình Trưng)", "ward_officer", "khang", &["27097"]),
+        ("Đại úy Trần Văn Bình (PC06)", "pc06_staff", "binh", &[]),
+        ("Kiểm toán viên Lê Thị Hoa", "auditor", "hoa", &[]),
+        ("Quản trị viên hệ thống", "administrator", "admin", &[]),
     ];
-    let mut tokens = Vec::new();
-    for (name, role, wards) in PEOPLE {
+    let mut people = Vec::new();
+    for (name, role, login, wards) in PEOPLE {
         let wards: Vec<String> = wards.iter().map(|w| w.to_string()).collect();
         match crate::users::add(store, name, &[role.to_string()], &wards).await {
             Ok(()) => {}
@@ -159,7 +173,10 @@ async fn demo_people(store: &Store) -> anyhow::Result<Vec<(&'static str, &'stati
                     .is_some_and(|e| matches!(e, store::StoreError::Conflict(_))) => {}
             Err(e) => return Err(e),
         }
-        tokens.push((name, role, crate::users::token(store, name, 30).await?));
+        let password = api::routes::new_enrollment_code().to_lowercase();
+        crate::users::password_for(store, name, Some(login), &password).await?;
+        let token = crate::users::token(store, name, 30).await?;
+        people.push(DemoPerson { name, role, login, password, token });
     }
-    Ok(tokens)
+    Ok(people)
 }
