@@ -124,3 +124,33 @@ async fn guessing_a_stations_enrollment_code_is_cut_off_after_five_tries() {
     assert_eq!(stations[0]["status"], "planned", "nothing enrolled");
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn an_administrator_issues_a_new_enrollment_code_and_the_old_one_stops_working() {
+    let hub = TestHub::start(TestDb::sqlite().await).await;
+    let (status, planned) = hub
+        .send(hub.post("/api/v1/stations").json(&json!({"station_id": "st-27097-again", "ward_code": "27097",
+            "building": "Tòa F"})))
+        .await;
+    assert_eq!(status, 201, "{planned}");
+    // The installer lost the code (or it expired): an administrator issues a new one.
+    let (status, reissued) = hub.send(hub.post("/api/v1/stations/st-27097-again/enrollment-code")).await;
+    assert_eq!(status, 201, "{reissued}");
+    assert!(reissued["expires_at"].as_str().is_some());
+    let key = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"; // RFC 8032 test 1
+    let enroll = |code: &str| {
+        reqwest::Client::new()
+            .post(format!("{}/api/v1/stations/st-27097-again/enrollment", hub.url))
+            .json(&json!({"ward_code": "27097", "building": "Tòa F", "public_key": key, "enrollment_code": code}))
+    };
+    let old = planned["enrollment_code"].as_str().unwrap();
+    assert_eq!(refusal(hub.send(enroll(old)).await).0, 403, "the earlier code no longer works");
+    let (status, body) = hub.send(enroll(reissued["enrollment_code"].as_str().unwrap())).await;
+    assert_eq!(status, 200, "{body}");
+    // Once enrolled, a station gets no new code: that would be a key rotation.
+    let (status, body) = hub.send(hub.post("/api/v1/stations/st-27097-again/enrollment-code")).await;
+    assert_eq!((status, body["error"].as_str().unwrap().contains("already enrolled")), (409, true), "{body}");
+    let (status, _) = hub.send(hub.post("/api/v1/stations/st-nowhere/enrollment-code")).await;
+    assert_eq!(status, 404);
+    hub.stop().await;
+}
