@@ -24,6 +24,8 @@ pub struct AppState {
     pub enrollment_attempts: crate::attempts::Attempts,
     /// Session cookies are `Secure` (the hub is reached over HTTPS).
     pub secure_cookies: bool,
+    /// Issues stations' NATS users at enrollment (absent when NATS runs without authentication).
+    pub nats: Option<std::sync::Arc<bus::credentials::Authority>>,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             staff,
             enrollment_attempts: Default::default(),
             secure_cookies: false,
+            nats: None,
         }
     }
 }

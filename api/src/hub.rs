@@ -22,6 +22,8 @@ pub struct HubOptions {
     pub deadline_check_every: Duration,
     /// Session cookies are `Secure`: the hub is reached over HTTPS.
     pub secure_cookies: bool,
+    /// NATS with authentication: stations get their own users, revoked ones are pushed out.
+    pub nats: Option<crate::revocations::NatsAdmin>,
 }
 
 impl Default for HubOptions {
@@ -31,6 +33,7 @@ impl Default for HubOptions {
             ingest: IngestConfig::default(),
             deadline_check_every: Duration::from_secs(30),
             secure_cookies: false,
+            nats: None,
         }
     }
 }
@@ -92,11 +95,12 @@ impl Hub {
         let staff = ingest.staff();
         let mut state = AppState::new(store.clone(), Some(staff.clone()));
         state.secure_cookies = options.secure_cookies;
+        state.nats = options.nats.as_ref().map(|n| n.authority.clone());
         let app = Application::build(state.clone(), options.listen).await?;
         let port = app.port();
         let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
         let every = options.deadline_check_every;
-        let parts = vec![
+        let mut parts = vec![
             spawn("ingest", &shutdown, {
                 let s = shutdown.clone();
                 async move { Ok(ingest.run(s).await?) }
@@ -129,6 +133,11 @@ impl Hub {
                 async move { Ok(app.run_until_stopped(s).await?) }
             }),
         ];
+        if let Some(admin) = options.nats {
+            let pusher =
+                crate::revocations::keep_pushed(store.clone(), admin, Duration::from_secs(1), shutdown.clone());
+            parts.push(spawn("NATS revocations", &shutdown, pusher));
+        }
         let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, lookups));
         Ok(Self { port, state, parts, lookups })
     }

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod hub;
 pub mod limits;
 pub mod password;
+pub mod revocations;
 pub mod routes;
 pub mod sessions;
 mod web;

@@ -3,6 +3,7 @@
 //! of station events with explicit ack and delayed redelivery, receipts back to each station, and
 //! receipt lookups by request/reply.
 
+pub mod credentials;
 pub mod memory;
 pub mod nats;
 pub mod signal;
@@ -32,7 +33,7 @@ pub type Result<T, E = BusError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct OutgoingEvent {
     pub subject: String,
-    /// The event id: the `Nats-Msg-Id` header.
+    /// The `Nats-Msg-Id` header: the event's signature (unforgeable, unlike its id).
     pub msg_id: String,
     /// 128 hex digits: the `Dcs-Signature` header.
     pub signature: String,

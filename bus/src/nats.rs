@@ -6,7 +6,8 @@
 use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer, stream};
-use async_nats::{Client, HeaderMap};
+pub use async_nats::Client;
+use async_nats::HeaderMap;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt};
@@ -27,18 +28,57 @@ fn other(e: impl std::fmt::Display) -> BusError {
     BusError::Other(e.to_string())
 }
 
+/// Who a connection is: without credentials, anonymous (a NATS without authentication, for
+/// development); with them, a user of the DCS account (`.creds`: the user JWT and its seed), and
+/// for a station its own inbox prefix, the only one it may subscribe to.
+#[derive(Clone, Default)]
+pub struct Identity {
+    pub creds: Option<String>,
+    pub inbox_prefix: Option<String>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity").field("creds", &self.creds.as_ref().map(|_| "…")).finish()
+    }
+}
+
 /// Connects to NATS. The client reconnects on its own; with `retry_on_initial_connect` it also
 /// returns at once when the server is down, so that a station keeps recording while offline.
-pub async fn connect(url: &str, name: &str, retry_initial: bool) -> Result<Client> {
-    let mut opts = async_nats::ConnectOptions::new()
+pub async fn connect(url: &str, name: &str, retry_initial: bool, identity: &Identity) -> Result<Client> {
+    let mut opts = match &identity.creds {
+        Some(creds) => async_nats::ConnectOptions::new()
+            .credentials(creds)
+            .map_err(|e| BusError::Other(format!("the NATS credentials are unreadable: {e}")))?,
+        None => async_nats::ConnectOptions::new(),
+    };
+    opts = opts
         .name(name)
         .connection_timeout(Duration::from_secs(5))
         .request_timeout(Some(Duration::from_secs(10)))
         .max_reconnects(None);
+    if let Some(prefix) = &identity.inbox_prefix {
+        opts = opts.custom_inbox_prefix(prefix);
+    }
     if retry_initial {
         opts = opts.retry_on_initial_connect();
     }
     opts.connect(url).await.map_err(|e| BusError::Unreachable(format!("{url}: {e}")))
+}
+
+/// Pushes an account JWT to the servers through a system-account connection (the full resolver
+/// keeps it across restarts); the server's answer must say it took it.
+pub async fn push_account(system: &Client, account: &str, jwt: &str) -> Result<()> {
+    let subject = format!("$SYS.REQ.ACCOUNT.{account}.CLAIMS.UPDATE");
+    let reply = tokio::time::timeout(Duration::from_secs(10), system.request(subject, jwt.to_string().into()))
+        .await
+        .map_err(|_| BusError::Timeout("the account update's answer"))?
+        .map_err(|e| BusError::Unreachable(e.to_string()))?;
+    let answer: serde_json::Value = serde_json::from_slice(&reply.payload).map_err(other)?;
+    match answer.get("error") {
+        None => Ok(()),
+        Some(e) => Err(BusError::Other(format!("the server refused the account update: {e}"))),
+    }
 }
 
 /// The station's side: publishes its events, receives its receipts, looks up missed ones.

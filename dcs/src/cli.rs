@@ -49,6 +49,11 @@ pub enum Command {
         /// are also whenever the hub listens on an address other than loopback.
         #[arg(long, env = "DCS_HTTPS")]
         https: bool,
+        /// The directory `dcs nats config` wrote: the hub connects with its credentials, gives each
+        /// station its own NATS user at enrollment and pushes revocations. Without it the hub
+        /// expects a NATS without authentication (development only).
+        #[arg(long, env = "DCS_NATS_CREDENTIALS")]
+        nats_credentials: Option<PathBuf>,
     },
     /// Drop every read model (dashboards, work queues) and rebuild it from position 0 of the log.
     Replay {
@@ -65,6 +70,11 @@ pub enum Command {
     Station {
         #[command(subcommand)]
         command: StationCommand,
+    },
+    /// NATS with authentication: write the keys, credentials and server configuration.
+    Nats {
+        #[command(subcommand)]
+        command: NatsCommand,
     },
     /// Benchmarks (figures in docs/PERFORMANCE.md).
     Bench {
@@ -132,6 +142,24 @@ pub enum StationCommand {
 }
 
 #[derive(Subcommand)]
+pub enum NatsCommand {
+    /// Writes into `--dir` the operator, account and signing keys (kept if already there), the
+    /// hub's and the system user's credentials, and `nats-server.conf` (decentralized JWT
+    /// authentication, no anonymous clients). Run `nats-server -c DIR/nats-server.conf` and
+    /// `dcs serve --nats-credentials DIR`.
+    Config {
+        #[arg(long)]
+        dir: PathBuf,
+        /// Where nats-server listens.
+        #[arg(long, default_value = "127.0.0.1:4222")]
+        listen: String,
+        /// JetStream's store (default: DIR/jetstream).
+        #[arg(long)]
+        store_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum BenchCommand {
     /// Event-store append against raw PostgreSQL COPY of the same rows.
     Append {
@@ -160,8 +188,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let opts = crate::demo::DemoOptions { listen, data_dir, stations, peak_per_minute };
             crate::demo::run(opts, shutdown, None).await
         }
-        Command::Serve { database_url, nats_url, listen, deadline_check_secs, https } => {
-            serve(&database_url, &nats_url, listen, deadline_check_secs, https).await
+        Command::Serve { database_url, nats_url, listen, deadline_check_secs, https, nats_credentials } => {
+            let nats = NatsSettings { url: nats_url, credentials: nats_credentials };
+            serve(&database_url, &nats, listen, deadline_check_secs, https).await
         }
         Command::Replay { database_url } => {
             let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
@@ -193,6 +222,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let planned = plan_offline(&database_url, req).await?;
             println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);
             println!("enrollment code: {}", planned.enrollment_code);
+            Ok(())
+        }
+        Command::Nats { command: NatsCommand::Config { dir, listen, store_dir } } => {
+            let authority = bus::credentials::Authority::open(&dir)?;
+            let store_dir = store_dir.unwrap_or_else(|| dir.join("jetstream"));
+            let config = authority.write_server_config(&listen, &store_dir)?;
+            println!("wrote {}", config.display());
+            println!("run:  nats-server -c {}", config.display());
+            println!("then: dcs serve --nats-credentials {} --nats-url nats://{listen} ...", dir.display());
+            println!("keep {} private: it holds the keys that admit stations to NATS", dir.display());
             Ok(())
         }
         Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds } } => {
@@ -232,21 +271,48 @@ async fn plan_offline(database_url: &str, req: api::routes::PlanRequest) -> anyh
 }
 
 /// The production hub until Ctrl-C or SIGTERM, or until a part of it fails.
+/// Where the hub's NATS is and, with authentication, the directory of its credentials.
+struct NatsSettings {
+    url: String,
+    credentials: Option<PathBuf>,
+}
+
+/// Connects the hub to NATS: as its own user, with a system-account connection for revocations,
+/// when the server authenticates clients; anonymously otherwise (with a warning).
+async fn connect_nats(nats: &NatsSettings) -> anyhow::Result<(bus::nats::Client, Option<api::revocations::NatsAdmin>)> {
+    use bus::credentials::Authority;
+    let Some(dir) = &nats.credentials else {
+        tracing::warn!("NATS without authentication: any client that reaches it can read and send station events");
+        return Ok((bus::nats::connect(&nats.url, "dcs hub", false, &Default::default()).await?, None));
+    };
+    let read = |path: PathBuf| {
+        std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {} (run `dcs nats config`)", path.display()))
+    };
+    let hub = bus::nats::Identity { creds: Some(read(Authority::hub_creds_path(dir))?), inbox_prefix: None };
+    let system = bus::nats::Identity { creds: Some(read(Authority::system_creds_path(dir))?), inbox_prefix: None };
+    let client = bus::nats::connect(&nats.url, "dcs hub", false, &hub).await?;
+    let system = bus::nats::connect(&nats.url, "dcs hub (account updates)", false, &system).await?;
+    let authority = std::sync::Arc::new(Authority::open(dir)?);
+    Ok((client, Some(api::revocations::NatsAdmin { authority, system })))
+}
+
 async fn serve(
     database_url: &str,
-    nats_url: &str,
+    nats: &NatsSettings,
     listen: SocketAddr,
     deadline_check_secs: u64,
     https: bool,
 ) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
-    let client = bus::nats::connect(nats_url, "dcs hub", false).await?;
+    let (client, nats_admin) = connect_nats(nats).await?;
     let link = bus::nats::NatsHub::open(client).await?;
     let shutdown = CancellationToken::new();
     let options = HubOptions {
         listen,
         deadline_check_every: std::time::Duration::from_secs(deadline_check_secs.max(1)),
         secure_cookies: https || !listen.ip().is_loopback(),
+        nats: nats_admin,
         ..Default::default()
     };
     let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;

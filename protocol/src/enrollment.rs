@@ -12,6 +12,10 @@ pub struct EnrollmentRequest {
     /// 64 hex digits.
     pub public_key: String,
     pub enrollment_code: String,
+    /// The station's own NATS user public nkey (`U…`); it keeps the seed. A hub whose NATS
+    /// authenticates clients answers with a user JWT for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nats_user_key: Option<String>,
 }
 
 /// The hub's answer to an enrollment.
@@ -21,6 +25,10 @@ pub struct EnrollmentAnswer {
     pub status: String,
     /// The key the station uses for citizen pseudonyms.
     pub pseudonym: PseudonymKey,
+    /// The station's NATS user JWT (publish its events and lookups, subscribe to its receipts and
+    /// inbox `_INBOX_{station}`), when the hub's NATS authenticates clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nats_jwt: Option<String>,
 }
 
 /// The city-wide key of citizen pseudonyms, received from the hub at enrollment: the station turns

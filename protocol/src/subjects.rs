@@ -5,7 +5,8 @@
 pub const STREAM: &str = "DCS_EVENTS";
 /// All station events: `dcs.v1.events.{ward}.{station}`.
 pub const EVENTS_ALL: &str = "dcs.v1.events.>";
-/// Header: the event id, for JetStream's duplicate window.
+/// Header: the event's signature again, for JetStream's duplicate window (stream-wide, so it
+/// must be something no other station can produce: not the event id, which others can learn).
 pub const HEADER_MSG_ID: &str = "Nats-Msg-Id";
 /// Header: the Ed25519 signature over the message body, 128 lowercase hex digits.
 pub const HEADER_SIGNATURE: &str = "Dcs-Signature";
@@ -25,6 +26,12 @@ pub fn receipts(ward: &str, station: &str) -> String {
 /// Where a station asks the hub for receipts it may have missed (request/reply).
 pub fn lookup(ward: &str, station: &str) -> String {
     format!("dcs.v1.lookup.{ward}.{station}")
+}
+
+/// A station's own inbox prefix: replies to it (JetStream's publish acks, lookup answers) come to
+/// `{prefix}.…`, which only that station may subscribe to.
+pub fn inbox_prefix(station: &str) -> String {
+    format!("_INBOX_{station}")
 }
 
 /// All lookup requests, for the hub's subscription.

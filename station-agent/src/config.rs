@@ -44,6 +44,61 @@ pub fn save_pseudonym_key(key: &PseudonymKey, dir: &Path) -> std::io::Result<()>
     Ok(())
 }
 
+pub fn nats_seed_path(dir: &Path) -> PathBuf {
+    dir.join("nats.nk")
+}
+
+pub fn nats_jwt_path(dir: &Path) -> PathBuf {
+    dir.join("nats.jwt")
+}
+
+/// The station's NATS user key (an nkey; the seed never leaves this directory): loaded if there
+/// is one, created otherwise.
+pub fn load_or_create_nats_key(dir: &Path) -> std::io::Result<nkeys::KeyPair> {
+    let invalid =
+        |e: nkeys::error::Error| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("nats.nk: {e}"));
+    match std::fs::read_to_string(nats_seed_path(dir)) {
+        Ok(seed) => nkeys::KeyPair::from_seed(seed.trim()).map_err(invalid),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir)?;
+            let pair = nkeys::KeyPair::new_user();
+            write_secret(&nats_seed_path(dir), pair.seed().map_err(invalid)?.as_bytes())?;
+            Ok(pair)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Keeps the NATS user JWT the hub issued at enrollment.
+pub fn save_nats_jwt(jwt: &str, dir: &Path) -> std::io::Result<()> {
+    write_secret(&nats_jwt_path(dir), jwt.as_bytes())
+}
+
+/// The station's NATS credentials (its JWT and seed, as a `.creds` text), if the hub issued a
+/// JWT; `None` for a hub whose NATS does not authenticate clients.
+pub fn nats_creds(dir: &Path) -> std::io::Result<Option<String>> {
+    let jwt = match std::fs::read_to_string(nats_jwt_path(dir)) {
+        Ok(jwt) => jwt,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let seed = std::fs::read_to_string(nats_seed_path(dir))?;
+    Ok(Some(bus::credentials::creds(jwt.trim(), seed.trim())))
+}
+
+/// Writes a file only its owner can read, atomically.
+fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
+    }
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(tmp, path)
+}
+
 pub fn outbox_path(dir: &Path) -> PathBuf {
     dir.join("outbox.sqlite")
 }

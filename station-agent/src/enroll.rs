@@ -28,11 +28,13 @@ pub struct Enrollment<'a> {
 /// Creates (or reuses) the key in `dir`, registers it with the hub, and writes `station.json`.
 pub async fn enroll(dir: &Path, e: Enrollment<'_>) -> Result<StationConfig, EnrollError> {
     let key = config::load_or_create_key(dir)?;
+    let nats_key = config::load_or_create_nats_key(dir)?;
     let request = EnrollmentRequest {
         ward_code: e.ward_code.to_string(),
         building: e.building.to_string(),
         public_key: hex::encode(key.verifying_key().to_bytes()),
         enrollment_code: e.code.to_string(),
+        nats_user_key: Some(nats_key.public_key()),
     };
     let url = format!("{}/api/v1/stations/{}/enrollment", e.hub_url.trim_end_matches('/'), e.station_id);
     let resp = reqwest::Client::new()
@@ -50,6 +52,9 @@ pub async fn enroll(dir: &Path, e: Enrollment<'_>) -> Result<StationConfig, Enro
     let answer: EnrollmentAnswer =
         resp.json().await.map_err(|err| EnrollError::Unreachable(e.hub_url.to_string(), err.to_string()))?;
     config::save_pseudonym_key(&answer.pseudonym, dir)?;
+    if let Some(jwt) = &answer.nats_jwt {
+        config::save_nats_jwt(jwt, dir)?;
+    }
     let config = StationConfig {
         station_id: e.station_id.to_string(),
         ward_code: e.ward_code.to_string(),

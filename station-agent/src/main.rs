@@ -120,7 +120,12 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Dura
     }
     let agent = Arc::new(Agent::open(&dir).await.context("is this station enrolled? (station-agent enroll)")?);
     let shutdown = CancellationToken::new();
-    let client = bus::nats::connect(&nats_url, &format!("station {}", agent.config.station_id), true).await?;
+    let identity = bus::nats::Identity {
+        creds: station_agent::config::nats_creds(&dir)?,
+        inbox_prefix: Some(protocol::subjects::inbox_prefix(&agent.config.station_id)),
+    };
+    let name = format!("station {}", agent.config.station_id);
+    let client = bus::nats::connect(&nats_url, &name, true, &identity).await?;
     let link = Arc::new(bus::nats::NatsStation::new(client));
     let publisher = tokio::spawn(publisher::run(agent.clone(), link, PublisherConfig::default(), shutdown.clone()));
     let beats = tokio::spawn(station_agent::heartbeat::run(agent.clone(), heartbeat, heartbeat, shutdown.clone()));

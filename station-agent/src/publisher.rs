@@ -173,7 +173,10 @@ async fn apply(agent: &Agent, r: &Receipt) {
 fn outgoing(agent: &Agent, e: &OutboxEvent) -> OutgoingEvent {
     OutgoingEvent {
         subject: agent.events_subject(),
-        msg_id: e.event_id.clone(),
+        // The signature, not the event id: JetStream's duplicate window spans the whole stream,
+        // and only this station can make this signature, so no one else can have its event
+        // taken for a duplicate.
+        msg_id: e.signature.clone(),
         signature: e.signature.clone(),
         bytes: bytes::Bytes::from(e.bytes.clone()),
     }

@@ -9,6 +9,7 @@ mod common;
 mod copy;
 mod dialect;
 use dialect::on_db;
+mod nats_users;
 mod people;
 mod pg;
 mod read_model;

@@ -10,6 +10,8 @@ pub struct NatsServer {
     pub port: u16,
     dir: tempfile::TempDir,
     child: Option<Child>,
+    /// A configuration file to run with (it names the port), instead of the command-line flags.
+    config: Option<PathBuf>,
 }
 
 /// A port nobody listens on right now.
@@ -24,14 +26,21 @@ fn binary() -> PathBuf {
 impl NatsServer {
     /// Starts a server and waits until it accepts connections.
     pub fn start() -> Self {
-        let mut s = Self { port: free_port(), dir: tempfile::tempdir().unwrap(), child: None };
+        let mut s = Self { port: free_port(), dir: tempfile::tempdir().unwrap(), child: None, config: None };
+        s.resume();
+        s
+    }
+
+    /// Starts a server from a configuration file that makes it listen on `127.0.0.1:{port}`.
+    pub fn with_config(port: u16, config: PathBuf) -> Self {
+        let mut s = Self { port, dir: tempfile::tempdir().unwrap(), child: None, config: Some(config) };
         s.resume();
         s
     }
 
     /// A server that is not running yet (for "the bus is unreachable" tests); `resume` starts it.
     pub fn reserved() -> Self {
-        Self { port: free_port(), dir: tempfile::tempdir().unwrap(), child: None }
+        Self { port: free_port(), dir: tempfile::tempdir().unwrap(), child: None, config: None }
     }
 
     pub fn url(&self) -> String {
@@ -41,9 +50,12 @@ impl NatsServer {
     /// Starts (again) on the same port with the same store.
     pub fn resume(&mut self) {
         assert!(self.child.is_none(), "already running");
-        let child = Command::new(binary())
-            .args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"])
-            .arg(self.dir.path())
+        let mut command = Command::new(binary());
+        match &self.config {
+            Some(config) => command.arg("-c").arg(config),
+            None => command.args(["-a", "127.0.0.1", "-p", &self.port.to_string(), "-js", "-sd"]).arg(self.dir.path()),
+        };
+        let child = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -217,10 +217,30 @@ pub async fn enroll(
     PathParams(id): PathParams<String>,
     JsonBody(req): JsonBody<EnrollmentRequest>,
 ) -> Result<Json<EnrollmentAnswer>, ApiError> {
+    let nats_jwt = nats_user(&s, &id, &req).await?;
     enroll_station(&s, &id, &req).await?;
+    if let Some(key) = &req.nats_user_key {
+        s.store.set_station_nats_key(&id, key).await?;
+    }
     let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;
     let pseudonym = PseudonymKey { key_id, key: hex::encode(key) };
-    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym }))
+    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym, nats_jwt }))
+}
+
+/// The station's NATS user JWT, when this hub's NATS authenticates clients (which needs the
+/// station's public nkey); checked before anything is enrolled.
+async fn nats_user(s: &AppState, id: &str, req: &EnrollmentRequest) -> Result<Option<String>, ApiError> {
+    let Some(authority) = &s.nats else { return Ok(None) };
+    let Some(key) = &req.nats_user_key else {
+        return Err(ApiError::field("nats_user_key", "this hub's NATS admits stations by their own nkey; send it"));
+    };
+    let station = protocol::StationId::parse(id)?;
+    let ward =
+        protocol::WardCode::parse(&req.ward_code).map_err(|e| protocol::FieldError::new("ward_code", e.reason))?;
+    let jwt = authority
+        .station_jwt(ward.as_str(), station.as_str(), key)
+        .map_err(|e| ApiError::field("nats_user_key", e.to_string().trim_start_matches("nats_user_key: ")))?;
+    Ok(Some(jwt))
 }
 
 /// Runs a command on the station's aggregate through the log's single writer: its events and

@@ -141,6 +141,7 @@ async fn enroll(
         building: b.building.clone(),
         public_key: hex::encode(public_key),
         enrollment_code: code,
+        nats_user_key: None, // the demo's bus is in process
     };
     api::routes::enroll_station(state, &b.station_id, &request).await.map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -26,8 +26,8 @@ fn payment(amount: i64) -> Value {
     json!({"bill_type": "water", "provider": "SAWACO", "bill_reference": "PN0012345", "amount_vnd": amount})
 }
 
-async fn publish(js: &async_nats::jetstream::Context, station: &str, bytes: &[u8], key: &SigningKey, id: Uuid) {
-    crafted::publish(js, WARD, station, bytes, key, id).await
+async fn publish(js: &async_nats::jetstream::Context, station: &str, bytes: &[u8], key: &SigningKey) {
+    crafted::publish(js, WARD, station, bytes, key).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -45,7 +45,7 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
     // One good event, seq 1.
     let id1 = Uuid::now_v7();
     let e1 = event(STATION, id1, 1, GENESIS, payment(120_000));
-    publish(&js, STATION, &e1, &key, id1).await;
+    publish(&js, STATION, &e1, &key).await;
     let first: Receipt = serde_json::from_slice(&receipts.next().await.unwrap().payload).unwrap();
     assert_eq!((first.event, first.status), (id1, ReceiptStatus::Accepted));
     assert!(first.position.is_some_and(|p| p > 0), "{first:?}");
@@ -67,19 +67,18 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
 
     // Forged: seq 2 signed by another key.
     let id = Uuid::now_v7();
-    publish(&js, STATION, &event(STATION, id, 2, chain_hash(&e1), payment(1)), &SigningKey::from_bytes(&[7; 32]), id)
-        .await;
+    publish(&js, STATION, &event(STATION, id, 2, chain_hash(&e1), payment(1)), &SigningKey::from_bytes(&[7; 32])).await;
     // Unknown station.
     let id = Uuid::now_v7();
-    publish(&js, "st-27097-nobody", &event("st-27097-nobody", id, 1, GENESIS, payment(1)), &key, id).await;
+    publish(&js, "st-27097-nobody", &event("st-27097-nobody", id, 1, GENESIS, payment(1)), &key).await;
     // Reused event id: other bytes under id1.
-    publish(&js, STATION, &event(STATION, id1, 2, chain_hash(&e1), payment(999)), &key, Uuid::now_v7()).await;
+    publish(&js, STATION, &event(STATION, id1, 2, chain_hash(&e1), payment(999)), &key).await;
     // Broken chain: seq 2 whose prev is not the hash of seq 1.
     let id = Uuid::now_v7();
-    publish(&js, STATION, &event(STATION, id, 2, GENESIS, payment(5_000)), &key, id).await;
+    publish(&js, STATION, &event(STATION, id, 2, GENESIS, payment(5_000)), &key).await;
     // Malformed payload: seq 2 in the chain, amount 0.
     let id_bad = Uuid::now_v7();
-    publish(&js, STATION, &event(STATION, id_bad, 2, chain_hash(&e1), payment(0)), &key, id_bad).await;
+    publish(&js, STATION, &event(STATION, id_bad, 2, chain_hash(&e1), payment(0)), &key).await;
     // Not an event at all.
     let mut headers = HeaderMap::new();
     headers.insert(subjects::HEADER_SIGNATURE, hex::encode([0u8; 64]).as_str());
@@ -124,7 +123,7 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
         .fetch_one(&pool)
         .await
         .unwrap();
-    publish(&js, STATION, &event(STATION, id3, 3, chain_hash(&stored), payment(75_000)), &key, id3).await;
+    publish(&js, STATION, &event(STATION, id3, 3, chain_hash(&stored), payment(75_000)), &key).await;
     eventually("seq 3 accepted after the rejected seq 2", Duration::from_secs(20), || async {
         (hub.city_total().await == 2).then_some(())
     })
@@ -138,10 +137,10 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
     let (id4, id5) = (Uuid::now_v7(), Uuid::now_v7());
     let e4 = event(STATION, id4, 4, chain_hash(&e3), payment(10_000));
     let e5 = event(STATION, id5, 5, chain_hash(&e4), payment(20_000));
-    publish(&js, STATION, &e5, &key, id5).await;
+    publish(&js, STATION, &e5, &key).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(hub.city_total().await, 2, "seq 5 waits for seq 4");
-    publish(&js, STATION, &e4, &key, id4).await;
+    publish(&js, STATION, &e4, &key).await;
     eventually("seq 4 and the held seq 5 accepted", Duration::from_secs(20), || async {
         (hub.city_total().await == 4).then_some(())
     })

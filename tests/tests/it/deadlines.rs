@@ -47,10 +47,10 @@ async fn the_deadline_watch_records_each_crossed_deadline_once_and_the_queue_sho
     let report = |severity: &str| json!({"category": "fire_safety", "severity": severity, "location": "Tầng hầm B2", "description": "Khói ở hầm xe"});
     let filed = Utc::now() - chrono::Duration::hours(5);
     let e1 = crafted::event_bytes(STATION, WARD, late, 1, GENESIS, "security_report.filed", filed, report("critical"));
-    crafted::publish(&js, WARD, STATION, &e1, &key, late).await;
+    crafted::publish(&js, WARD, STATION, &e1, &key).await;
     let e2 = protocol::chain_hash(&e1);
     let e2 = crafted::event_bytes(STATION, WARD, fresh, 2, e2, "security_report.filed", Utc::now(), report("low"));
-    crafted::publish(&js, WARD, STATION, &e2, &key, fresh).await;
+    crafted::publish(&js, WARD, STATION, &e2, &key).await;
 
     let overdue = eventually("both breaches recorded", Duration::from_secs(30), || async {
         let q = hub.json("/api/v1/wards/27097/security-reports?overdue=true").await;

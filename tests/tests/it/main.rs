@@ -5,6 +5,7 @@ mod dead_letters;
 mod deadlines;
 mod delivery;
 mod demo;
+mod nats_auth;
 mod outage;
 mod services;
 mod station_api;

@@ -50,7 +50,7 @@ async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refu
 
     let id1 = Uuid::now_v7();
     let e1 = feedback(1, GENESIS, id1);
-    crafted::publish(&js, WARD, STATION, &e1, &old, id1).await;
+    crafted::publish(&js, WARD, STATION, &e1, &old).await;
     eventually("the first event", Duration::from_secs(20), || async {
         (station_events(&hub).await == 1).then_some(())
     })
@@ -64,10 +64,10 @@ async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refu
 
     // Signed with the old key: refused. With the new one: accepted, in the same chain.
     let stale = Uuid::now_v7();
-    crafted::publish(&js, WARD, STATION, &feedback(2, chain_hash(&e1), stale), &old, stale).await;
+    crafted::publish(&js, WARD, STATION, &feedback(2, chain_hash(&e1), stale), &old).await;
     let id2 = Uuid::now_v7();
     let e2 = feedback(2, chain_hash(&e1), id2);
-    crafted::publish(&js, WARD, STATION, &e2, &new, id2).await;
+    crafted::publish(&js, WARD, STATION, &e2, &new).await;
     eventually("the event under the new key", Duration::from_secs(20), || async {
         (station_events(&hub).await == 2).then_some(())
     })
@@ -78,7 +78,7 @@ async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refu
         command(&hub, json!({"command": "DecommissionStation", "reason": "Tòa nhà thay trạm mới"})).await;
     assert_eq!(status, 200, "{answer}");
     let id3 = Uuid::now_v7();
-    crafted::publish(&js, WARD, STATION, &feedback(3, chain_hash(&e2), id3), &new, id3).await;
+    crafted::publish(&js, WARD, STATION, &feedback(3, chain_hash(&e2), id3), &new).await;
     eventually("the decommissioned station refused", Duration::from_secs(20), || async {
         (hub.dead_letter_reasons().await.len() == 2).then_some(())
     })
@@ -89,7 +89,7 @@ async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refu
     assert!(hub.terminate().success());
     hub.restart();
     let id4 = Uuid::now_v7();
-    crafted::publish(&js, WARD, STATION, &feedback(3, chain_hash(&e2), id4), &new, id4).await;
+    crafted::publish(&js, WARD, STATION, &feedback(3, chain_hash(&e2), id4), &new).await;
     eventually("refused after the restart too", Duration::from_secs(20), || async {
         (hub.dead_letter_reasons().await.len() == 3).then_some(())
     })
@@ -217,13 +217,13 @@ async fn a_station_that_signs_two_histories_loses_its_key_until_it_is_rotated() 
 
     let (id1, id1b) = (Uuid::now_v7(), Uuid::now_v7());
     let e1 = event(1, GENESIS, id1, "Thang máy hỏng");
-    crafted::publish(&js, WARD, CLONED, &e1, &key, id1).await;
+    crafted::publish(&js, WARD, CLONED, &e1, &key).await;
     eventually("the first event", Duration::from_secs(20), || async {
         (hub.json("/api/v1/wards/27097/dashboard").await["ward"]["total"] == 1).then_some(())
     })
     .await;
     // The clone signs another event 1.
-    crafted::publish(&js, WARD, CLONED, &event(1, GENESIS, id1b, "Một lịch sử khác"), &key, id1b).await;
+    crafted::publish(&js, WARD, CLONED, &event(1, GENESIS, id1b, "Một lịch sử khác"), &key).await;
     eventually("the equivocation recorded", Duration::from_secs(20), || async {
         events().await.ends_with(&["StationEquivocated".to_string()]).then_some(())
     })
@@ -234,7 +234,7 @@ async fn a_station_that_signs_two_histories_loses_its_key_until_it_is_rotated() 
 
     // What follows under that key is refused, even the station's own next event.
     let id2 = Uuid::now_v7();
-    crafted::publish(&js, WARD, CLONED, &event(2, chain_hash(&e1), id2, "Sự kiện 2"), &key, id2).await;
+    crafted::publish(&js, WARD, CLONED, &event(2, chain_hash(&e1), id2, "Sự kiện 2"), &key).await;
     eventually("the next event refused", Duration::from_secs(20), || async {
         (hub.dead_letter_reasons().await.len() == 2).then_some(())
     })
@@ -253,7 +253,7 @@ async fn a_station_that_signs_two_histories_loses_its_key_until_it_is_rotated() 
         .unwrap();
     assert_eq!(r.status(), 200);
     let id3 = Uuid::now_v7();
-    crafted::publish(&js, WARD, CLONED, &event(2, chain_hash(&e1), id3, "Sau khi đổi khóa"), &new, id3).await;
+    crafted::publish(&js, WARD, CLONED, &event(2, chain_hash(&e1), id3, "Sau khi đổi khóa"), &new).await;
     eventually("the event under the new key", Duration::from_secs(20), || async {
         (hub.json("/api/v1/wards/27097/dashboard").await["ward"]["total"] == 2).then_some(())
     })

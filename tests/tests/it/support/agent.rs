@@ -52,6 +52,11 @@ impl AgentProcess {
         agent
     }
 
+    /// The station's data directory (its keys, its NATS credentials, its outbox).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
     fn log(&self) -> PathBuf {
         self.dir.path().join("agent.log")
     }

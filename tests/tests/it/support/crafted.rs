@@ -37,23 +37,24 @@ pub fn event_bytes(
     .to_bytes()
 }
 
-/// Publishes signed bytes on the station's subject with the protocol's headers.
+/// Publishes signed bytes on the station's subject with the protocol's headers (the signature is
+/// the `Nats-Msg-Id` too, as an agent sends it); returns JetStream's ack.
 pub async fn publish(
     js: &async_nats::jetstream::Context,
     ward: &str,
     station: &str,
     bytes: &[u8],
     key: &SigningKey,
-    id: Uuid,
-) {
+) -> async_nats::jetstream::publish::PublishAck {
+    let signature = hex::encode(sign(key, bytes));
     let mut headers = HeaderMap::new();
-    headers.insert(subjects::HEADER_MSG_ID, id.to_string().as_str());
-    headers.insert(subjects::HEADER_SIGNATURE, hex::encode(sign(key, bytes)).as_str());
+    headers.insert(subjects::HEADER_MSG_ID, signature.as_str());
+    headers.insert(subjects::HEADER_SIGNATURE, signature.as_str());
     js.publish_with_headers(subjects::events(ward, station), headers, bytes.to_vec().into())
         .await
         .unwrap()
         .await
-        .unwrap();
+        .unwrap()
 }
 
 /// Plans the station on the hub and enrolls `key` for it.
