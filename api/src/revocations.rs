@@ -24,7 +24,12 @@ impl std::fmt::Debug for NatsAdmin {
     }
 }
 
-/// Checks the registry every `every` and pushes the account when its revocations changed.
+/// How often the account is pushed even if nothing changed: a NATS server restarted from its
+/// configuration learns the revocations again within this time.
+const REFRESH: Duration = Duration::from_secs(60);
+
+/// Checks the registry every `every` and pushes the account when its revocations changed (and
+/// every [`REFRESH`] anyway).
 pub async fn keep_pushed(
     store: Store,
     admin: NatsAdmin,
@@ -33,6 +38,7 @@ pub async fn keep_pushed(
 ) -> anyhow::Result<()> {
     let mut pushed: Option<Vec<(String, i64)>> = None;
     let mut last_iat = 0;
+    let mut last_push = tokio::time::Instant::now();
     let mut tick = tokio::time::interval(every);
     loop {
         tokio::select! {
@@ -47,16 +53,19 @@ pub async fn keep_pushed(
                 continue;
             }
         };
-        if pushed.as_ref() == Some(&list) {
+        if pushed.as_ref() == Some(&list) && last_push.elapsed() < REFRESH {
             continue;
         }
         let iat = now.timestamp().max(last_iat + 1);
         let jwt = admin.authority.account_jwt(&list, iat);
         match bus::nats::push_account(&admin.system, &admin.authority.account(), &jwt).await {
             Ok(()) => {
-                tracing::info!(revoked = list.len(), "NATS account pushed");
+                if pushed.as_ref() != Some(&list) {
+                    tracing::info!(revoked = list.len(), "NATS account pushed");
+                }
                 pushed = Some(list);
                 last_iat = iat;
+                last_push = tokio::time::Instant::now();
             }
             Err(e) => tracing::warn!(error = %e, "NATS account not pushed; trying again"),
         }
