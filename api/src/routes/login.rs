@@ -40,6 +40,9 @@ pub struct Credentials {
     next: Option<String>,
 }
 
+/// The one answer to a wrong name or a wrong password: which of the two is not said.
+const WRONG: &str = "Sai tên đăng nhập hoặc mật khẩu.";
+
 /// The form again, with what went wrong.
 fn refused(status: StatusCode, csrf: &str, next: &str, message: &str) -> Response {
     (status, Html(web::login::render(csrf, next, Some(message)))).into_response()
@@ -69,12 +72,14 @@ pub async fn sign_in(
     let ok = tokio::task::spawn_blocking(move || password::verify(&password, phc.as_deref()))
         .await
         .map_err(ApiError::internal)?;
-    let Some(login) = login.filter(|_| ok) else {
-        if let Some(l) = s.store.login(&c.name).await? {
-            let failures = l.failed_logins.saturating_add(1);
-            s.store.record_login(&l.name, failures, password::lockout(failures, now)).await?;
+    let login = match login {
+        Some(login) if ok => login,
+        Some(login) => {
+            let failures = login.failed_logins.saturating_add(1);
+            s.store.record_login(&login.name, failures, password::lockout(failures, now)).await?;
+            return Ok(refused(StatusCode::UNAUTHORIZED, &csrf, &next, WRONG));
         }
-        return Ok(refused(StatusCode::UNAUTHORIZED, &csrf, &next, "Sai tên đăng nhập hoặc mật khẩu."));
+        None => return Ok(refused(StatusCode::UNAUTHORIZED, &csrf, &next, WRONG)),
     };
     s.store.record_login(&login.name, 0, None).await?;
     // A fresh session id on sign-in (no fixation) and a fresh CSRF token.
