@@ -41,6 +41,13 @@ async fn bad_bodies_are_json_errors_naming_the_field_and_change_nothing() {
                 "public_key": "00".repeat(32), "enrollment_code": "X", "role": "admin"})),
             (422, "role"),
         ),
+        ("a sign-in that is not a form", hub.post("/login").json(&json!({"name": "x"})), (415, "content-type")),
+        (
+            "a sign-in form with an unknown member",
+            hub.post("/login").form(&[("name", "x"), ("password", "y"), ("csrf", "z"), ("role", "administrator")]),
+            (422, "body"),
+        ),
+        ("a sign-in form with a member missing", hub.post("/login").form(&[("name", "x")]), (422, "body")),
         (
             "a staff command that is not JSON",
             hub.post("/api/v1/cases/feedback/x/commands").header("content-type", "application/json").body("{{{"),
