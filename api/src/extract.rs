@@ -44,7 +44,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 pub fn read_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| ApiError::field("body", format!("is not JSON: {e}")))?;
+    protocol::check::nul_free(&value, "")?;
     Ok(protocol::check::read(&value, None)?)
+}
+
+/// Whether a percent-encoded path or query holds U+0000 (`%00`), which no database stores.
+fn has_nul(encoded: &str) -> bool {
+    encoded.as_bytes().windows(3).any(|w| w == b"%00")
 }
 
 /// A query string read as a `T` (give `T` `#[serde(deny_unknown_fields)]`).
@@ -54,6 +60,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if parts.uri.query().is_some_and(has_nul) {
+            return Err(ApiError::field("query", "must not contain U+0000"));
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Self(q.0))
@@ -68,6 +77,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        if has_nul(parts.uri.path()) {
+            return Err(ApiError::field("path", "must not contain U+0000"));
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| Self(p.0))

@@ -115,7 +115,12 @@ impl Ingest {
             if deliveries.is_empty() {
                 continue;
             }
-            match self.process(deliveries).await {
+            let outcome = match self.process(deliveries).await {
+                Ok(batch::Processed::Refused(deliveries, why)) => self.isolate(deliveries, why).await,
+                Ok(batch::Processed::Committed(report)) => Ok(report),
+                Err(e) => Err(e),
+            };
+            match outcome {
                 Ok(report) => {
                     failures = 0;
                     tracing::debug!(?report, "batch committed");

@@ -29,3 +29,6 @@ pub const BROKEN_CHAIN: &str = "broken_chain";
 pub const INVALID_PAYLOAD: &str = "invalid_payload";
 /// The aggregate refused the command (e.g. a dossier code submitted twice).
 pub const COMMAND_REJECTED: &str = "command_rejected";
+/// The database refused to store the message as it is, even alone in its batch (found by
+/// splitting the batch that failed); the raw bytes are kept here.
+pub const UNSTORABLE: &str = "unstorable";

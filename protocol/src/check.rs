@@ -29,6 +29,26 @@ pub fn read<T: DeserializeOwned>(value: &serde_json::Value, parent: Option<&str>
     })
 }
 
+/// Refuses U+0000 anywhere in a JSON value, in strings and member names alike: no database
+/// stores it in text (PostgreSQL refuses it), so it could only ever fail a whole batch. The error
+/// names the member (under `parent`).
+pub fn nul_free(value: &serde_json::Value, parent: &str) -> Result<(), FieldError> {
+    use serde_json::Value;
+    let refuse = |at: String| Err(FieldError::new(at, "must not contain U+0000"));
+    match value {
+        Value::String(s) if s.contains('\0') => refuse(parent.to_string()),
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(i, v)| nul_free(v, &format!("{parent}[{i}]"))),
+        Value::Object(members) => members.iter().try_for_each(|(k, v)| {
+            let at = if parent.is_empty() { k.clone() } else { format!("{parent}.{k}") };
+            if k.contains('\0') {
+                return refuse(at);
+            }
+            nul_free(v, &at)
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Free text a person typed: not blank, at most `max_chars`, no control characters but newlines.
 pub fn text(field: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
     let n = value.trim().chars().count();
@@ -69,6 +89,15 @@ mod tests {
     #[allow(dead_code)]
     struct Assign {
         officer: String,
+    }
+
+    #[test]
+    fn u0000_is_refused_in_strings_and_member_names_and_the_error_can_be_stored() {
+        assert!(nul_free(&json!({"a": ["x", {"b": "ok"}]}), "payload").is_ok());
+        assert_eq!(nul_free(&json!({"a": ["x", "y\u{0}"]}), "payload").unwrap_err().field, "payload.a[1]");
+        let e = nul_free(&json!({"\u{0}": 1}), "payload").unwrap_err();
+        assert_eq!(e.field, "payload.\\u{0}");
+        assert!(!e.field.contains('\0'));
     }
 
     #[test]

@@ -123,9 +123,11 @@ impl Envelope {
         let time = DateTime::parse_from_rfc3339(&wire.time)
             .map_err(|_| FieldError::new("time", "must be an RFC 3339 timestamp, e.g. 2025-10-10T02:15:00.000Z"))?
             .with_timezone(&Utc);
-        if wire.kind.is_empty() || wire.kind.len() > 64 {
-            return Err(FieldError::new("kind", "must be 1 to 64 characters").into());
+        let kind_chars = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.';
+        if wire.kind.is_empty() || wire.kind.len() > 64 || !wire.kind.chars().all(kind_chars) {
+            return Err(FieldError::new("kind", "must be 1 to 64 of a-z, 0-9, `_` and `.`").into());
         }
+        crate::check::nul_free(&wire.payload, "payload")?;
         if wire.schema == 0 {
             return Err(FieldError::new("schema", "schema versions start at 1").into());
         }

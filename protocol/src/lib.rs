@@ -29,6 +29,14 @@ pub use ward::{Ward, WardCode};
 /// The protocol version this code speaks.
 pub const VERSION: u8 = 1;
 
+/// `s` with its control characters (newlines and tabs too) written as Rust escapes (`\u{0}`).
+pub fn printable(s: String) -> String {
+    if !s.chars().any(char::is_control) {
+        return s;
+    }
+    s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 /// A validation error that names the field at fault, so that a caller (a kiosk, an operator, a
 /// vendor's integration) can show it next to the right input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,8 +47,10 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// The field and reason may quote what was sent; control characters in them (a member named
+    /// U+0000, say) are written as escapes, so that an error can be stored, logged and shown.
     pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { field: field.into(), reason: reason.into() }
+        Self { field: printable(field.into()), reason: printable(reason.into()) }
     }
 
     /// The same error, for a field nested under `parent` (`payload.amount_vnd`).

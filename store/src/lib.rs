@@ -47,6 +47,17 @@ pub enum StoreError {
     UnsupportedUrl(String),
 }
 
+impl StoreError {
+    /// Whether the database refused the data itself (PostgreSQL's classes 22, data exception, and
+    /// 54, program limit exceeded; SQLite's "too big"), not its connection or a conflict: the same
+    /// rows would fail again, so the batch must be split until the message at fault is found.
+    pub fn refuses_the_data(&self) -> bool {
+        let Self::Database(sqlx::Error::Database(e)) = self else { return false };
+        let code = e.code().unwrap_or_default();
+        code.starts_with("22") || code.starts_with("54") || code == "18"
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The database behind the store (only the store sees it).

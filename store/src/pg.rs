@@ -41,6 +41,7 @@ pub async fn append(pool: &PgPool, first: i64, batch: &AppendBatch, recorded_at:
         common::apply_registry_change!(tx, true, change, recorded_at);
     }
     for d in &batch.dead_letters {
+        let d = d.storable();
         sqlx::query(
             "INSERT INTO dead_letters (received_at, subject, event_id, station_id, station_seq, reason, detail, raw, \
              signature, chain_advanced, receipt_status) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",

@@ -65,6 +65,7 @@ pub async fn append(pool: &SqlitePool, first: i64, batch: &AppendBatch, recorded
         common::apply_registry_change!(tx, false, change, recorded_at);
     }
     for d in &batch.dead_letters {
+        let d = d.storable();
         sqlx::query(
             "INSERT INTO dead_letters (received_at, subject, event_id, station_id, station_seq, reason, detail, raw, \
              signature, chain_advanced, receipt_status) VALUES (?,?,?,?,?,?,?,?,?,?,?)",

@@ -85,6 +85,27 @@ pub struct NewDeadLetter {
     pub receipt_status: Option<String>,
 }
 
+impl NewDeadLetter {
+    /// The letter as a database can keep it: what it quotes of the message came from anyone, so
+    /// U+0000 (which PostgreSQL refuses in text) becomes U+FFFD and the detail is cut at 2,000
+    /// characters. The raw bytes stay as they came.
+    pub fn storable(&self) -> std::borrow::Cow<'_, Self> {
+        let clean = |s: &str| s.replace('\0', "\u{FFFD}");
+        let fine = |s: &str| !s.contains('\0');
+        let texts = [Some(&self.subject), self.station_id.as_ref(), Some(&self.reason), self.signature.as_ref()];
+        if texts.into_iter().flatten().all(|s| fine(s)) && fine(&self.detail) && self.detail.chars().count() <= 2000 {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut d = self.clone();
+        d.subject = clean(&d.subject);
+        d.station_id = d.station_id.as_deref().map(clean);
+        d.reason = clean(&d.reason);
+        d.signature = d.signature.as_deref().map(clean);
+        d.detail = clean(&d.detail).chars().take(2000).collect();
+        std::borrow::Cow::Owned(d)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeadLetter {
     pub id: i64,

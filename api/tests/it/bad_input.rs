@@ -41,6 +41,14 @@ async fn bad_bodies_are_json_errors_naming_the_field_and_change_nothing() {
                 "public_key": "00".repeat(32), "enrollment_code": "X", "role": "admin"})),
             (422, "role"),
         ),
+        (
+            "U+0000 in a building's name",
+            plan(br#"{"station_id": "st-27097-x", "ward_code": "27097", "building": "T\u0000a"}"#),
+            (422, "building"),
+        ),
+        ("U+0000 in a path", hub.get("/api/v1/cases/feedback/x%00y"), (422, "path")),
+        ("U+0000 in a query", hub.get("/api/v1/security-reports?ward=27%0097"), (422, "query")),
+        ("U+0000 in a page's path", hub.get("/wards/27%00097"), (422, "path")),
         ("a sign-in that is not a form", hub.post("/login").json(&json!({"name": "x"})), (415, "content-type")),
         (
             "a sign-in form with an unknown member",

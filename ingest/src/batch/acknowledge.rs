@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use protocol::{subjects, ChainHash};
 use store::StationCursor;
 
-use super::{Batch, BatchReport, Reply};
+use super::{Batch, Processed, Reply};
 use crate::receipts;
 use crate::{Ingest, IngestError};
 
@@ -36,7 +36,7 @@ impl Ingest {
         deliveries: Vec<Delivery>,
         batch: Batch,
         cursors: HashMap<String, (u64, ChainHash)>,
-    ) -> Result<BatchReport, IngestError> {
+    ) -> Result<Processed, IngestError> {
         let Batch { append, replies, report } = batch;
         let appended = if append.is_empty() {
             None
@@ -46,6 +46,9 @@ impl Ingest {
                 Err(e) => {
                     self.cache.clear();
                     let _ = self.stations.reload(&self.store).await;
+                    if e.refuses_the_data() {
+                        return Ok(Processed::Refused(deliveries, e.to_string()));
+                    }
                     for d in deliveries {
                         let _ = d.nak(std::time::Duration::from_millis(200)).await;
                     }
@@ -85,6 +88,6 @@ impl Ingest {
                 }
             }
         }
-        Ok(report)
+        Ok(Processed::Committed(report))
     }
 }

@@ -9,6 +9,7 @@ mod append;
 mod authenticate;
 mod chain;
 mod equivocation;
+mod isolate;
 mod payload;
 mod seen;
 
@@ -31,6 +32,22 @@ pub struct BatchReport {
     pub duplicates: usize,
     pub dead_lettered: usize,
     pub held: usize,
+}
+
+impl BatchReport {
+    pub(crate) fn add(&mut self, other: &BatchReport) {
+        self.accepted += other.accepted;
+        self.duplicates += other.duplicates;
+        self.dead_lettered += other.dead_lettered;
+        self.held += other.held;
+    }
+}
+
+/// What became of a batch: committed (then acked and answered), or refused whole by the
+/// database because of a value it cannot store (nothing acked; see `isolate`).
+pub(crate) enum Processed {
+    Committed(BatchReport),
+    Refused(Vec<Delivery>, String),
 }
 
 /// What becomes of one delivery.
@@ -148,7 +165,7 @@ fn refused(
 }
 
 impl Ingest {
-    pub(crate) async fn process(&mut self, deliveries: Vec<Delivery>) -> Result<BatchReport, IngestError> {
+    pub(crate) async fn process(&mut self, deliveries: Vec<Delivery>) -> Result<Processed, IngestError> {
         let now = Utc::now();
         let mut batch = Batch::default();
         self.refreshed.clear();

@@ -7,6 +7,7 @@ mod delivery;
 mod demo;
 mod nats_auth;
 mod outage;
+mod poison;
 mod services;
 mod station_api;
 mod station_lifecycle;
