@@ -205,4 +205,25 @@ mod tests {
         let bad = text.replace(&env.id.to_string(), &v4);
         assert_eq!(Envelope::parse(bad.as_bytes()).unwrap_err().field(), Some("id"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Any bytes at all: an envelope or an error, never a panic.
+        #[test]
+        fn any_bytes_parse_to_an_envelope_or_an_error(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let _ = Envelope::parse(&b);
+        }
+
+        /// Any JSON text in place of any envelope member: an error that names a field, or an envelope.
+        #[test]
+        fn odd_members_are_refused_by_name(member in "[a-z]{1,8}", text in ".{0,60}") {
+            let mut v = serde_json::json!({"v":1,"id":"01a0000a-e9c0-7000-8000-000000000001","station":"st-27097-a","ward":"27097",
+                "seq":1,"prev":"0".repeat(64),"time":"2025-10-10T02:15:00.000Z","kind":"payment.made","schema":1,"payload":{}});
+            v[member.as_str()] = serde_json::Value::String(text);
+            if let Err(EnvelopeError::Field(f)) = Envelope::parse(&serde_json::to_vec(&v).unwrap()) {
+                proptest::prop_assert!(!f.field.contains('\0'));
+            }
+        }
+    }
 }

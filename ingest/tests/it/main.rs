@@ -1,0 +1,3 @@
+//! Ingest against a real database: crafted and random messages never stall or crash it.
+
+mod fuzz;
