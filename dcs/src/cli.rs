@@ -270,7 +270,6 @@ async fn plan_offline(database_url: &str, req: api::routes::PlanRequest) -> anyh
     planned
 }
 
-/// The production hub until Ctrl-C or SIGTERM, or until a part of it fails.
 /// Where the hub's NATS is and, with authentication, the directory of its credentials.
 struct NatsSettings {
     url: String,
@@ -297,6 +296,7 @@ async fn connect_nats(nats: &NatsSettings) -> anyhow::Result<(bus::nats::Client,
     Ok((client, Some(api::revocations::NatsAdmin { authority, system })))
 }
 
+/// The production hub until Ctrl-C or SIGTERM, or until a part of it fails.
 async fn serve(
     database_url: &str,
     nats: &NatsSettings,

@@ -125,6 +125,10 @@ impl Ingest {
                     failures = 0;
                     tracing::debug!(?report, "batch committed");
                 }
+                Err(IngestError::Store(StoreError::Fenced)) => {
+                    tracing::error!("another hub has become the log's writer: this one stops");
+                    return Err(IngestError::Store(StoreError::Fenced));
+                }
                 Err(e) => {
                     failures += 1;
                     tracing::error!(error = %e, "batch failed; its messages will be delivered again");

@@ -45,6 +45,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("unsupported database url `{0}`: use postgres://... or sqlite://...")]
     UnsupportedUrl(String),
+    /// Another hub became the log's writer: this one may not commit again.
+    #[error("another hub has become the log's writer; this one stops writing")]
+    Fenced,
 }
 
 impl StoreError {

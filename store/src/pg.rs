@@ -9,8 +9,25 @@ use crate::copy::{CopyEncoder, EVENT_COLUMNS};
 use crate::writer::AppendBatch;
 use crate::*;
 
-pub async fn append(pool: &PgPool, first: i64, batch: &AppendBatch, recorded_at: DateTime<Utc>) -> Result<()> {
+pub async fn append(
+    pool: &PgPool,
+    epoch: i64,
+    first: i64,
+    batch: &AppendBatch,
+    recorded_at: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = pool.begin().await?;
+    // The fence: this writer's epoch must still be the lease's, checked under the row's lock, which
+    // a new writer's raise of the epoch waits for.
+    let fenced = sqlx::query("UPDATE writer_lease SET epoch = epoch WHERE id = 1 AND epoch = $1")
+        .bind(epoch)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        != 1;
+    if fenced {
+        return Err(StoreError::Fenced);
+    }
     if !batch.events.is_empty() {
         let mut enc = CopyEncoder::with_capacity(batch.events.len() * 1024);
         for (i, e) in batch.events.iter().enumerate() {

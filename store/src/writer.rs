@@ -6,10 +6,18 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sqlx::{Connection, PgConnection};
 
-use crate::{common, pg, sqlite, Db, NewDeadLetter, NewEvent, RegistryChange, Result, StationCursor};
+use crate::{common, pg, sqlite, Db, NewDeadLetter, NewEvent, RegistryChange, Result, StationCursor, StoreError};
 
 /// Key of the PostgreSQL advisory lock that makes a writer the only one.
 const WRITER_LOCK: i64 = 0x0044_4353_5f4c_4f47; // "DCS_LOG"
+
+/// A session holding the writer's advisory lock, if no other session holds it.
+async fn try_lock(pool: &sqlx::PgPool) -> Result<Option<PgConnection>> {
+    let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
+    let got: bool =
+        sqlx::query_scalar("SELECT pg_try_advisory_lock($1)").bind(WRITER_LOCK).fetch_one(&mut conn).await?;
+    Ok(got.then_some(conn))
+}
 
 /// Everything one ingest batch (or one staff command) changes, committed together.
 #[derive(Debug, Default, Clone)]
@@ -38,36 +46,65 @@ pub struct Writer {
     db: Db,
     next: i64,
     /// Holds the advisory lock on PostgreSQL for as long as the writer lives.
-    _lock: Option<PgConnection>,
+    lock: Option<PgConnection>,
+    /// This writer's epoch of the lease (PostgreSQL): every append checks it is still current.
+    epoch: i64,
+    /// When the lock's session was last seen alive.
+    lock_seen: std::time::Instant,
 }
 
 impl Writer {
     pub(crate) async fn open(db: Db) -> Result<Self> {
-        let lock = match &db {
+        let (lock, epoch) = match &db {
             Db::Postgres(pool) => {
-                let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
                 let mut warned = false;
-                loop {
-                    let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                        .bind(WRITER_LOCK)
-                        .fetch_one(&mut conn)
-                        .await?;
-                    if got {
-                        break;
+                let conn = loop {
+                    if let Some(conn) = try_lock(pool).await? {
+                        break conn;
                     }
                     if !warned {
-                        tracing::warn!("another hub holds the log's writer lock; waiting for it to stop");
+                        tracing::warn!("another hub holds the log's writer lock; standing by until it stops");
                         warned = true;
                     }
                     tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-                Some(conn)
+                };
+                // Raising the epoch fences any writer before this one, even one still running.
+                let epoch: i64 =
+                    sqlx::query_scalar("UPDATE writer_lease SET epoch = epoch + 1 WHERE id = 1 RETURNING epoch")
+                        .fetch_one(pool)
+                        .await?;
+                tracing::info!(epoch, "this hub is the log's writer");
+                (Some(conn), epoch)
             }
-            Db::Sqlite(_) => None,
+            Db::Sqlite(_) => (None, 0),
         };
-        let mut writer = Self { db, next: 0, _lock: lock };
+        let mut writer = Self { db, next: 0, lock, epoch, lock_seen: std::time::Instant::now() };
         writer.reload().await?;
         Ok(writer)
+    }
+
+    /// Whether this writer still holds the advisory lock; if its session was cut, it takes the
+    /// lock again on a new session when no other hub has (the epoch is what keeps two writers
+    /// apart; the lock keeps standbys waiting).
+    async fn keep_lock(&mut self) -> Result<()> {
+        let Db::Postgres(pool) = &self.db else { return Ok(()) };
+        if self.lock_seen.elapsed() < Duration::from_secs(1) {
+            return Ok(()); // looked at most once a second: the epoch is checked in every append anyway
+        }
+        self.lock_seen = std::time::Instant::now();
+        let alive = match self.lock.as_mut() {
+            Some(conn) => sqlx::query("SELECT 1").execute(conn).await.is_ok(),
+            None => false,
+        };
+        if alive {
+            return Ok(());
+        }
+        tracing::warn!("the writer's lock session was cut; taking the lock again");
+        self.lock = try_lock(pool).await?;
+        if self.lock.is_none() {
+            return Err(StoreError::Fenced);
+        }
+        Ok(())
     }
 
     async fn reload(&mut self) -> Result<()> {
@@ -86,8 +123,9 @@ impl Writer {
         // Microseconds: what PostgreSQL keeps, so a receipt rebuilt from the store equals the first.
         let recorded_at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).expect("now is in range");
         let first = self.next;
+        self.keep_lock().await?;
         let result = match &self.db {
-            Db::Postgres(p) => pg::append(p, first, batch, recorded_at).await,
+            Db::Postgres(p) => pg::append(p, self.epoch, first, batch, recorded_at).await,
             Db::Sqlite(p) => sqlite::append(p, first, batch, recorded_at).await,
         };
         match result {

@@ -11,5 +11,6 @@ mod poison;
 mod services;
 mod station_api;
 mod station_lifecycle;
+mod takeover;
 mod support;
 mod tidy;
