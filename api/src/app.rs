@@ -24,6 +24,8 @@ pub struct AppState {
     pub enrollment_attempts: crate::attempts::Attempts,
     /// Session cookies are `Secure` (the hub is reached over HTTPS).
     pub secure_cookies: bool,
+    /// The hub's public key, which signs receipts; stations receive it at enrollment.
+    pub hub_key: ed25519_dalek::VerifyingKey,
     /// Issues stations' NATS users at enrollment (absent when NATS runs without authentication).
     pub nats: Option<std::sync::Arc<bus::credentials::Authority>>,
 }
@@ -37,6 +39,7 @@ impl AppState {
             staff,
             enrollment_attempts: Default::default(),
             secure_cookies: false,
+            hub_key: ingest::IngestConfig::default().hub_key.verifying_key(),
             nats: None,
         }
     }

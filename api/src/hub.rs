@@ -90,11 +90,13 @@ impl Hub {
         shutdown: CancellationToken,
     ) -> anyhow::Result<Self> {
         let lookups = link.lookups().await?;
+        let hub_key = options.ingest.hub_key.clone();
         let ingest = Ingest::new(store.clone(), link, options.ingest).await?;
         let head = ingest.head();
         let staff = ingest.staff();
         let mut state = AppState::new(store.clone(), Some(staff.clone()));
         state.secure_cookies = options.secure_cookies;
+        state.hub_key = hub_key.verifying_key();
         state.nats = options.nats.as_ref().map(|n| n.authority.clone());
         let app = Application::build(state.clone(), options.listen).await?;
         let port = app.port();
@@ -138,7 +140,7 @@ impl Hub {
                 crate::revocations::keep_pushed(store.clone(), admin, Duration::from_secs(1), shutdown.clone());
             parts.push(spawn("NATS revocations", &shutdown, pusher));
         }
-        let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, lookups));
+        let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, hub_key, lookups));
         Ok(Self { port, state, parts, lookups })
     }
 

@@ -13,8 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures::stream::BoxStream;
-use protocol::receipt::{LookupReply, LookupRequest};
-use protocol::Receipt;
+use protocol::receipt::{LookupRequest, Sealed};
 use tokio::sync::oneshot;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,10 +51,11 @@ pub struct PublishAck {
 pub trait StationLink: Send + Sync {
     /// Publishes events in order and waits for the bus to hold each. One result per event.
     async fn publish(&self, events: &[OutgoingEvent]) -> Vec<Result<PublishAck>>;
-    /// Asks the hub which of these events it already has an outcome for.
-    async fn lookup(&self, subject: &str, request: &LookupRequest) -> Result<LookupReply>;
-    /// Receipts sent to this station.
-    async fn receipts(&self, subject: &str) -> Result<BoxStream<'static, Receipt>>;
+    /// Asks the hub which of these events it already has an outcome for: a sealed
+    /// [`protocol::receipt::LookupReply`].
+    async fn lookup(&self, subject: &str, request: &LookupRequest) -> Result<Sealed>;
+    /// Receipts sent to this station, sealed by the hub (the station opens them with its key).
+    async fn receipts(&self, subject: &str) -> Result<BoxStream<'static, Sealed>>;
 }
 
 /// A station event delivered to the hub, to be acked once its outcome is committed.
@@ -111,7 +111,7 @@ impl Delivery {
 pub struct LookupCall {
     pub subject: String,
     pub request: LookupRequest,
-    pub reply: oneshot::Sender<LookupReply>,
+    pub reply: oneshot::Sender<Sealed>,
 }
 
 /// The hub's side of the bus.
@@ -120,7 +120,7 @@ pub trait HubLink: Send + Sync {
     /// Waits up to `wait` for at least one delivery, then returns what is ready, at most `max`.
     async fn next_batch(&mut self, max: usize, wait: Duration) -> Result<Vec<Delivery>>;
     /// Sends a station its receipt (best effort: a station that misses one looks it up).
-    async fn send_receipt(&self, subject: &str, receipt: &Receipt) -> Result<()>;
+    async fn send_receipt(&self, subject: &str, receipt: &Sealed) -> Result<()>;
     /// Lookup requests from stations.
     async fn lookups(&self) -> Result<BoxStream<'static, LookupCall>>;
 }

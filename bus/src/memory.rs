@@ -8,8 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 use futures::StreamExt;
-use protocol::receipt::{LookupReply, LookupRequest};
-use protocol::Receipt;
+use protocol::receipt::{LookupRequest, Sealed};
 use tokio::sync::{broadcast, mpsc, oneshot, Notify};
 
 use crate::{Acker, BusError, Delivery, HubLink, LookupCall, OutgoingEvent, PublishAck, Result, StationLink};
@@ -25,7 +24,7 @@ pub(crate) struct Queued {
 struct Inner {
     queue: Mutex<VecDeque<Queued>>,
     ready: Notify,
-    receipts: Mutex<HashMap<String, broadcast::Sender<Receipt>>>,
+    receipts: Mutex<HashMap<String, broadcast::Sender<Sealed>>>,
     lookup_tx: mpsc::Sender<LookupCall>,
     lookup_rx: Mutex<Option<mpsc::Receiver<LookupCall>>>,
 }
@@ -73,7 +72,7 @@ impl MemoryBus {
         self.inner.ready.notify_one();
     }
 
-    fn receipt_sender(&self, subject: &str) -> broadcast::Sender<Receipt> {
+    fn receipt_sender(&self, subject: &str) -> broadcast::Sender<Sealed> {
         let mut map = self.inner.receipts.lock().expect("receipts lock");
         map.entry(subject.to_string()).or_insert_with(|| broadcast::channel(4096).0).clone()
     }
@@ -97,7 +96,7 @@ impl StationLink for MemoryBus {
             .collect()
     }
 
-    async fn lookup(&self, subject: &str, request: &LookupRequest) -> Result<LookupReply> {
+    async fn lookup(&self, subject: &str, request: &LookupRequest) -> Result<Sealed> {
         let (reply, rx) = oneshot::channel();
         let call = LookupCall { subject: subject.to_string(), request: request.clone(), reply };
         self.inner.lookup_tx.send(call).await.map_err(|_| BusError::Unreachable("no hub on the bus".into()))?;
@@ -107,13 +106,13 @@ impl StationLink for MemoryBus {
             .map_err(|_| BusError::Unreachable("the hub dropped the lookup".into()))
     }
 
-    async fn receipts(&self, subject: &str) -> Result<BoxStream<'static, Receipt>> {
+    async fn receipts(&self, subject: &str) -> Result<BoxStream<'static, Sealed>> {
         let rx = self.receipt_sender(subject).subscribe();
         Ok(tokio_stream_from(rx))
     }
 }
 
-fn tokio_stream_from(rx: broadcast::Receiver<Receipt>) -> BoxStream<'static, Receipt> {
+fn tokio_stream_from(rx: broadcast::Receiver<Sealed>) -> BoxStream<'static, Sealed> {
     futures::stream::unfold(rx, |mut rx| async move {
         loop {
             match rx.recv().await {
@@ -156,7 +155,7 @@ impl HubLink for MemoryBus {
         }
     }
 
-    async fn send_receipt(&self, subject: &str, receipt: &Receipt) -> Result<()> {
+    async fn send_receipt(&self, subject: &str, receipt: &Sealed) -> Result<()> {
         let _ = self.receipt_sender(subject).send(receipt.clone());
         Ok(())
     }

@@ -11,8 +11,8 @@ use async_nats::HeaderMap;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt};
-use protocol::receipt::{LookupReply, LookupRequest};
-use protocol::{subjects, Receipt};
+use protocol::receipt::{LookupRequest, Sealed};
+use protocol::subjects;
 use tokio::sync::oneshot;
 
 use crate::{Acker, BusError, Delivery, HubLink, LookupCall, OutgoingEvent, PublishAck, Result, StationLink};
@@ -122,30 +122,43 @@ impl StationLink for NatsStation {
         out
     }
 
-    async fn lookup(&self, subject: &str, request: &LookupRequest) -> Result<LookupReply> {
+    async fn lookup(&self, subject: &str, request: &LookupRequest) -> Result<Sealed> {
         let body = serde_json::to_vec(request).map_err(other)?;
         let reply =
             tokio::time::timeout(Duration::from_secs(10), self.client.request(subject.to_string(), body.into()))
                 .await
                 .map_err(|_| BusError::Timeout("a lookup reply"))?
                 .map_err(|e| BusError::Unreachable(e.to_string()))?;
-        serde_json::from_slice(&reply.payload).map_err(other)
+        sealed(&reply).map_err(|e| BusError::Other(format!("an unsigned lookup answer: {e}")))
     }
 
-    async fn receipts(&self, subject: &str) -> Result<BoxStream<'static, Receipt>> {
+    async fn receipts(&self, subject: &str) -> Result<BoxStream<'static, Sealed>> {
         let sub = self.client.subscribe(subject.to_string()).await.map_err(|e| BusError::Unreachable(e.to_string()))?;
         Ok(sub
             .filter_map(|m| async move {
-                match serde_json::from_slice::<Receipt>(&m.payload) {
+                match sealed(&m) {
                     Ok(r) => Some(r),
                     Err(e) => {
-                        tracing::warn!(error = %e, "ignoring an unreadable receipt");
+                        tracing::warn!(error = %e, "ignoring a receipt without the hub's signature");
                         None
                     }
                 }
             })
             .boxed())
     }
+}
+
+/// The hub's signature of a sealed message, as its header.
+fn signed(sealed: &Sealed) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(subjects::HEADER_SIGNATURE, sealed.signature_hex().as_str());
+    headers
+}
+
+/// A sealed message as it arrived: its body and signature header.
+fn sealed(m: &async_nats::Message) -> std::result::Result<Sealed, protocol::receipt::SealError> {
+    let signature = m.headers.as_ref().and_then(|h| h.get(subjects::HEADER_SIGNATURE)).map(|v| v.as_str());
+    Sealed::from_wire(&m.payload, signature)
 }
 
 /// The hub's side: the durable pull consumer, receipts and lookups.
@@ -233,9 +246,9 @@ impl HubLink for NatsHub {
         Ok(out)
     }
 
-    async fn send_receipt(&self, subject: &str, receipt: &Receipt) -> Result<()> {
-        let body = serde_json::to_vec(receipt).map_err(other)?;
-        self.client.publish(subject.to_string(), body.into()).await.map_err(other)
+    async fn send_receipt(&self, subject: &str, receipt: &Sealed) -> Result<()> {
+        let body = receipt.bytes.clone().into();
+        self.client.publish_with_headers(subject.to_string(), signed(receipt), body).await.map_err(other)
     }
 
     async fn lookups(&self) -> Result<BoxStream<'static, LookupCall>> {
@@ -251,12 +264,11 @@ impl HubLink for NatsHub {
                 async move {
                     let reply_to = m.reply.clone()?;
                     let request: LookupRequest = serde_json::from_slice(&m.payload).ok()?;
-                    let (reply, rx) = oneshot::channel::<LookupReply>();
+                    let (reply, rx) = oneshot::channel::<Sealed>();
                     tokio::spawn(async move {
                         if let Ok(answer) = rx.await {
-                            if let Ok(body) = serde_json::to_vec(&answer) {
-                                let _ = client.publish(reply_to, body.into()).await;
-                            }
+                            let body = answer.bytes.clone().into();
+                            let _ = client.publish_with_headers(reply_to, signed(&answer), body).await;
                         }
                     });
                     Some(LookupCall { subject: m.subject.to_string(), request, reply })

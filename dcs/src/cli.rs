@@ -54,6 +54,10 @@ pub enum Command {
         /// expects a NATS without authentication (development only).
         #[arg(long, env = "DCS_NATS_CREDENTIALS")]
         nats_credentials: Option<PathBuf>,
+        /// The hub's Ed25519 key, which signs receipts (created at first start; a standby hub
+        /// uses the same file). Keep it off the database host's backups.
+        #[arg(long, env = "DCS_HUB_KEY_FILE", default_value = "dcs-hub.key")]
+        hub_key_file: PathBuf,
     },
     /// Drop every read model (dashboards, work queues) and rebuild it from position 0 of the log.
     Replay {
@@ -188,9 +192,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let opts = crate::demo::DemoOptions { listen, data_dir, stations, peak_per_minute };
             crate::demo::run(opts, shutdown, None).await
         }
-        Command::Serve { database_url, nats_url, listen, deadline_check_secs, https, nats_credentials } => {
+        Command::Serve {
+            database_url,
+            nats_url,
+            listen,
+            deadline_check_secs,
+            https,
+            nats_credentials,
+            hub_key_file,
+        } => {
             let nats = NatsSettings { url: nats_url, credentials: nats_credentials };
-            serve(&database_url, &nats, listen, deadline_check_secs, https).await
+            let hub_key = crate::hub_key::load_or_create(&hub_key_file)?;
+            serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key).await
         }
         Command::Replay { database_url } => {
             let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
@@ -303,6 +316,7 @@ async fn serve(
     listen: SocketAddr,
     deadline_check_secs: u64,
     https: bool,
+    hub_key: ed25519_dalek::SigningKey,
 ) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
     let (client, nats_admin) = connect_nats(nats).await?;
@@ -313,7 +327,7 @@ async fn serve(
         deadline_check_every: std::time::Duration::from_secs(deadline_check_secs.max(1)),
         secure_cookies: https || !listen.ip().is_loopback(),
         nats: nats_admin,
-        ..Default::default()
+        ingest: ingest::IngestConfig { hub_key: std::sync::Arc::new(hub_key), ..Default::default() },
     };
     let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;
     tracing::info!(port = hub.port(), "hub listening");

@@ -5,4 +5,5 @@
 pub mod bench;
 pub mod cli;
 pub mod demo;
+pub mod hub_key;
 pub mod users;

@@ -39,11 +39,18 @@ pub struct IngestConfig {
     pub batch_max: usize,
     /// How long an event ahead of a missing predecessor waits before it is delivered again.
     pub hold_delay: Duration,
+    /// The hub's key: it signs every receipt and lookup answer (stations receive its public half
+    /// at enrollment). The default is a fresh key, for tests; a hub keeps its own in a file.
+    pub hub_key: std::sync::Arc<ed25519_dalek::SigningKey>,
 }
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        Self { batch_max: 1000, hold_delay: Duration::from_millis(500) }
+        Self {
+            batch_max: 1000,
+            hold_delay: Duration::from_millis(500),
+            hub_key: std::sync::Arc::new(ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng)),
+        }
     }
 }
 

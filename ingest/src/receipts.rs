@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use futures::StreamExt;
 use protocol::receipt::LookupReply;
+use protocol::receipt::Sealed;
 use protocol::{chain_hash, subjects, Envelope, Receipt, ReceiptStatus};
 use store::{Outcome, OutcomeKind, Store};
 
@@ -70,10 +71,14 @@ pub fn from_outcome(o: &Outcome) -> Option<Receipt> {
 
 /// Answers stations' lookups until the stream ends: for each event id asked about, the receipt
 /// if the hub has an outcome for it. A station only learns about its own events.
-pub async fn serve_lookups(store: Store, mut calls: BoxStream<'static, LookupCall>) {
+pub async fn serve_lookups(
+    store: Store,
+    hub_key: Arc<ed25519_dalek::SigningKey>,
+    mut calls: BoxStream<'static, LookupCall>,
+) {
     let store = Arc::new(store);
     while let Some(call) = calls.next().await {
-        let store = store.clone();
+        let (store, hub_key) = (store.clone(), hub_key.clone());
         tokio::spawn(async move {
             let station = subjects::parse_lookup_subject(&call.subject).map(|(_, s)| s.to_string());
             let ids: Vec<_> = call.request.events.iter().take(1000).copied().collect();
@@ -86,7 +91,7 @@ pub async fn serve_lookups(store: Store, mut calls: BoxStream<'static, LookupCal
                     return;
                 }
             };
-            let _ = call.reply.send(LookupReply { receipts });
+            let _ = call.reply.send(Sealed::seal(&LookupReply { receipts }, &hub_key));
         });
     }
 }

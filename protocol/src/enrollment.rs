@@ -25,6 +25,9 @@ pub struct EnrollmentAnswer {
     pub status: String,
     /// The key the station uses for citizen pseudonyms.
     pub pseudonym: PseudonymKey,
+    /// The hub's Ed25519 public key (64 hex digits): receipts and lookup answers are signed with
+    /// it, and the station believes none that does not verify.
+    pub hub_key: String,
     /// The station's NATS user JWT (publish its events and lookups, subscribe to its receipts and
     /// inbox `_INBOX_{station}`), when the hub's NATS authenticates clients.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,6 +14,18 @@ pub struct StationConfig {
     pub building: String,
     /// The hub's HTTP address the station enrolled with.
     pub hub_url: String,
+    /// The hub's Ed25519 public key (hex), from enrollment: only receipts and lookup answers it
+    /// signed are believed.
+    #[serde(default)]
+    pub hub_key: String,
+}
+
+impl StationConfig {
+    /// The hub's public key, if enrollment gave a usable one.
+    pub fn hub_key(&self) -> Option<[u8; 32]> {
+        let mut key = [0u8; 32];
+        hex::decode_to_slice(&self.hub_key, &mut key).ok().map(|_| key)
+    }
 }
 
 pub fn config_path(dir: &Path) -> PathBuf {

@@ -60,6 +60,7 @@ pub async fn enroll(dir: &Path, e: Enrollment<'_>) -> Result<StationConfig, Enro
         ward_code: e.ward_code.to_string(),
         building: e.building.to_string(),
         hub_url: e.hub_url.to_string(),
+        hub_key: answer.hub_key.clone(),
     };
     config.save(dir)?;
     Ok(config)

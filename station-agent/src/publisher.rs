@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bus::{OutgoingEvent, StationLink};
 use futures::StreamExt;
-use protocol::receipt::LookupRequest;
+use protocol::receipt::{LookupReply, LookupRequest, Sealed};
 use protocol::{subjects, Receipt};
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -112,7 +112,8 @@ async fn listen_for_receipts(
                 tokio::select! {
                     _ = shutdown.cancelled() => return,
                     r = receipts.next() => match r {
-                        Some(r) => {
+                        Some(sealed) => {
+                            let Some(r) = open::<Receipt>(&agent, &sealed) else { continue };
                             agent.observe_hub_clock(r.at);
                             apply(&agent, &r).await;
                             *answered.lock().expect("clock lock") = Instant::now();
@@ -132,8 +133,9 @@ async fn listen_for_receipts(
 async fn ask_hub(agent: &Agent, link: &dyn StationLink, lookup_subject: &str, events: &[OutboxEvent]) {
     let ids: Vec<Uuid> = events.iter().filter_map(|e| e.event_id.parse().ok()).collect();
     match link.lookup(lookup_subject, &LookupRequest { events: ids }).await {
-        Ok(reply) => {
-            for r in &reply.receipts {
+        Ok(sealed) => {
+            let Some(reply) = open::<LookupReply>(agent, &sealed) else { return };
+            for r in reply.receipts.iter().filter(|r| r.station == agent.config.station_id) {
                 apply(agent, r).await;
             }
         }
@@ -156,6 +158,22 @@ async fn publish_in_order(agent: &Agent, link: &dyn StationLink, events: &[Outbo
         }
     }
     results.len() == events.len()
+}
+
+/// What the hub sent, if the hub signed it: anything else is refused and logged, and forgets
+/// nothing.
+fn open<T: serde::de::DeserializeOwned>(agent: &Agent, sealed: &Sealed) -> Option<T> {
+    let Some(hub_key) = agent.config.hub_key() else {
+        tracing::error!("this station has no hub key from enrollment: it cannot believe any receipt; enroll it again");
+        return None;
+    };
+    match sealed.open(&hub_key) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            tracing::warn!(error = %e, "refused a receipt the hub did not sign");
+            None
+        }
+    }
 }
 
 async fn apply(agent: &Agent, r: &Receipt) {

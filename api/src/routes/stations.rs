@@ -224,7 +224,8 @@ pub async fn enroll(
     }
     let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;
     let pseudonym = PseudonymKey { key_id, key: hex::encode(key) };
-    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym, nats_jwt }))
+    let hub_key = hex::encode(s.hub_key.to_bytes());
+    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym, hub_key, nats_jwt }))
 }
 
 /// The station's NATS user JWT, when this hub's NATS authenticates clients (which needs the

@@ -44,7 +44,9 @@ pub async fn run(
     let db_path = opts.data_dir.join("hub.sqlite");
     let store = Store::connect(&format!("sqlite://{}", db_path.display())).await?;
     let bus = MemoryBus::new();
-    let hub_options = HubOptions { listen: opts.listen, ..Default::default() };
+    let hub_key = std::sync::Arc::new(crate::hub_key::load_or_create(&opts.data_dir.join("hub.key"))?);
+    let ingest = ingest::IngestConfig { hub_key: hub_key.clone(), ..Default::default() };
+    let hub_options = HubOptions { listen: opts.listen, ingest, ..Default::default() };
     let hub = Hub::start(store.clone(), Box::new(bus.clone()), hub_options, shutdown.clone()).await?;
     let url = format!("http://{}:{}/", display_host(opts.listen), hub.port());
 
@@ -62,6 +64,7 @@ pub async fn run(
             ward_code: b.ward_code.to_string(),
             building: b.building.clone(),
             hub_url: url.clone(),
+            hub_key: hex::encode(hub_key.verifying_key().to_bytes()),
         };
         cfg.save(&dir)?;
         let (key_id, pkey) = store.pseudonym_key(rand::random()).await?;

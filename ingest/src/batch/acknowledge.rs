@@ -83,7 +83,8 @@ impl Ingest {
             }
             if let Some(r) = receipt {
                 let ward = subjects::parse_events_subject(&d.subject).map(|(w, _)| w).unwrap_or_default();
-                if let Err(e) = self.link.send_receipt(&subjects::receipts(ward, &r.station), &r).await {
+                let sealed = protocol::receipt::Sealed::seal(&r, &self.config.hub_key);
+                if let Err(e) = self.link.send_receipt(&subjects::receipts(ward, &r.station), &sealed).await {
                     tracing::warn!(error = %e, "receipt not sent; the station will look it up");
                 }
             }

@@ -33,6 +33,7 @@ struct Rig {
     noisy: SigningKey,
     honest: SigningKey,
     chain: Mutex<(u64, ChainHash)>,
+    hub_key: [u8; 32],
     ingest: tokio::task::JoinHandle<Result<(), ingest::IngestError>>,
     _db: TestDb,
 }
@@ -78,16 +79,18 @@ async fn enroll(staff: &ingest::staff::StaffHandle, id: &str, key: &SigningKey) 
 static RIG: LazyLock<Rig> = LazyLock::new(|| {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let (bus, noisy, honest) = (MemoryBus::new(), SigningKey::from_bytes(&[71; 32]), SigningKey::from_bytes(&[72; 32]));
+    let config = IngestConfig::default();
+    let hub_key = config.hub_key.verifying_key().to_bytes();
     let (db, ingest) = runtime.block_on(async {
         let db = TestDb::postgres().await;
-        let ingest = Ingest::new(db.store().await, Box::new(bus.clone()), IngestConfig::default()).await.unwrap();
+        let ingest = Ingest::new(db.store().await, Box::new(bus.clone()), config).await.unwrap();
         let staff = ingest.staff();
         let handle = tokio::spawn(ingest.run(tokio_util::sync::CancellationToken::new()));
         enroll(&staff, NOISY, &noisy).await;
         enroll(&staff, HONEST, &honest).await;
         (db, handle)
     });
-    Rig { bus, runtime, noisy, honest, chain: Mutex::new((0, GENESIS)), ingest, _db: db }
+    Rig { bus, runtime, noisy, honest, chain: Mutex::new((0, GENESIS)), hub_key, ingest, _db: db }
 });
 
 /// What a case does to a valid event of the noisy station before sending it.
@@ -198,7 +201,8 @@ proptest! {
             rig.bus.publish(&[honest]).await;
             let receipt = tokio::time::timeout(Duration::from_secs(10), async {
                 loop {
-                    let r = receipts.next().await.expect("receipts");
+                    let sealed = receipts.next().await.expect("receipts");
+                    let r: protocol::Receipt = sealed.open(&rig.hub_key).expect("receipts are signed by the hub");
                     if r.seq == chain.0 + 1 { return r; }
                 }
             })

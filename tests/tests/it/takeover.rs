@@ -18,9 +18,10 @@ async fn a_standby_hub_takes_over_within_ten_seconds_and_nothing_is_lost_or_doub
     }
     agent.wait_all_confirmed(Duration::from_secs(30)).await;
 
-    let (url, nats_url) = (db.url.clone(), nats.url());
+    // The standby signs receipts with the same key file as the leader, as a deployment would.
+    let (url, nats_url, key) = (db.url.clone(), nats.url(), leader.key_file());
     let standby = std::thread::spawn(move || {
-        let hub = HubProcess::start(&url, &nats_url);
+        let hub = HubProcess::start_with_env(&url, &nats_url, &[("DCS_HUB_KEY_FILE", &key)]);
         (hub, Instant::now())
     });
     tokio::time::sleep(Duration::from_secs(3)).await;

@@ -31,6 +31,11 @@ impl HubProcess {
     pub fn start_with_env(database_url: &str, nats_url: &str, env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("hub.log");
+        let key = dir.path().join("hub.key").display().to_string();
+        let mut env: Vec<(&str, &str)> = env.to_vec();
+        if !env.iter().any(|(k, _)| *k == "DCS_HUB_KEY_FILE") {
+            env.push(("DCS_HUB_KEY_FILE", &key));
+        }
         let token = staff_token(database_url);
         let mut hub = Self {
             child: None,
@@ -73,6 +78,11 @@ impl HubProcess {
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("the hub did not start; its log:\n{}", tail(&self.log, 40)));
         self.child = Some(child);
+    }
+
+    /// The hub's key file (it signs receipts).
+    pub fn key_file(&self) -> String {
+        self.env.iter().find(|(k, _)| k == "DCS_HUB_KEY_FILE").map(|(_, v)| v.clone()).unwrap_or_default()
     }
 
     pub fn kill9(&mut self) {
