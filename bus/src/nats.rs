@@ -21,6 +21,11 @@ use crate::{Acker, BusError, Delivery, HubLink, LookupCall, OutgoingEvent, Publi
 pub const CONSUMER: &str = "dcs-ingest";
 /// How long JetStream waits for an ack before it redelivers to the hub.
 pub const ACK_WAIT: Duration = Duration::from_secs(15);
+/// The stream keeps events at most this long (the stations keep theirs until the hub's receipt,
+/// so an event the stream let go of is sent again).
+pub const STREAM_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
+/// And at most this many bytes (the oldest go first).
+pub const STREAM_MAX_BYTES: i64 = 20 * 1024 * 1024 * 1024;
 /// How long JetStream remembers a `Nats-Msg-Id`.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 
@@ -170,18 +175,31 @@ pub struct NatsHub {
 impl NatsHub {
     /// Creates (or opens) the stream and the durable consumer, and starts pulling.
     pub async fn open(client: Client) -> Result<Self> {
+        let messages = Self::pull(&client).await?;
+        Ok(Self { client, messages })
+    }
+
+    /// The stream (created, or brought to the configuration below), the durable consumer, and
+    /// its message stream.
+    async fn pull(client: &Client) -> Result<consumer::pull::Stream> {
         let js = jetstream::new(client.clone());
+        let config = stream::Config {
+            name: subjects::STREAM.to_string(),
+            subjects: vec![subjects::EVENTS_ALL.to_string()],
+            retention: stream::RetentionPolicy::Limits,
+            storage: stream::StorageType::File,
+            duplicate_window: DUPLICATE_WINDOW,
+            max_age: STREAM_MAX_AGE,
+            max_bytes: STREAM_MAX_BYTES,
+            max_message_size: protocol::envelope::MAX_EVENT_BYTES as i32 + 1024,
+            discard: stream::DiscardPolicy::Old,
+            ..Default::default()
+        };
         let stream = js
-            .get_or_create_stream(stream::Config {
-                name: subjects::STREAM.to_string(),
-                subjects: vec![subjects::EVENTS_ALL.to_string()],
-                retention: stream::RetentionPolicy::Limits,
-                storage: stream::StorageType::File,
-                duplicate_window: DUPLICATE_WINDOW,
-                ..Default::default()
-            })
+            .create_or_update_stream(config)
             .await
             .map_err(|e| BusError::Unreachable(format!("cannot open stream {}: {e}", subjects::STREAM)))?;
+        let stream = js.get_stream(&stream.config.name).await.map_err(other)?;
         let consumer: consumer::PullConsumer = stream
             .get_or_create_consumer(
                 CONSUMER,
@@ -196,15 +214,30 @@ impl NatsHub {
             )
             .await
             .map_err(|e| BusError::Unreachable(format!("cannot open consumer {CONSUMER}: {e}")))?;
-        let messages = consumer
+        consumer
             .stream()
             .max_messages_per_batch(1000)
             .expires(Duration::from_secs(5))
             .heartbeat(Duration::from_millis(2500))
             .messages()
             .await
-            .map_err(other)?;
-        Ok(Self { client, messages })
+            .map_err(other)
+    }
+
+    /// After the pull failed (the consumer or the stream deleted, the server restarted): make
+    /// them again and pull anew. If that fails too, the next batch tries again.
+    async fn heal(&mut self, why: &str) {
+        tracing::warn!(why, "pulling from JetStream failed; opening the stream and consumer again");
+        match Self::pull(&self.client).await {
+            Ok(messages) => {
+                self.messages = messages;
+                tracing::info!("the stream and consumer are back");
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot open the stream and consumer yet");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
     }
 
     fn delivery(m: jetstream::Message) -> Delivery {
@@ -227,13 +260,16 @@ impl HubLink for NatsHub {
         let mut out = Vec::new();
         let first = match tokio::time::timeout(wait, self.messages.next()).await {
             Err(_) => return Ok(out),
-            Ok(None) => return Err(BusError::Unreachable("the consumer's message stream ended".into())),
+            Ok(None) => {
+                self.heal("the consumer's message stream ended").await;
+                return Ok(out);
+            }
             Ok(Some(m)) => m,
         };
         match first {
             Ok(m) => out.push(Self::delivery(m)),
             Err(e) => {
-                tracing::warn!(error = %e, "pull consumer");
+                self.heal(&e.to_string()).await;
                 return Ok(out);
             }
         }

@@ -9,6 +9,7 @@ mod forged_receipts;
 mod nats_auth;
 mod outage;
 mod poison;
+mod self_healing;
 mod services;
 mod station_api;
 mod station_lifecycle;

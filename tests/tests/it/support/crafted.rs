@@ -57,6 +57,24 @@ pub async fn publish(
         .unwrap()
 }
 
+/// Like [`publish`], but says whether the stream took it instead of panicking.
+pub async fn try_publish(
+    js: &async_nats::jetstream::Context,
+    ward: &str,
+    station: &str,
+    bytes: &[u8],
+    key: &SigningKey,
+) -> bool {
+    let signature = hex::encode(sign(key, bytes));
+    let mut headers = HeaderMap::new();
+    headers.insert(subjects::HEADER_MSG_ID, signature.as_str());
+    headers.insert(subjects::HEADER_SIGNATURE, signature.as_str());
+    match js.publish_with_headers(subjects::events(ward, station), headers, bytes.to_vec().into()).await {
+        Ok(ack) => ack.await.is_ok(),
+        Err(_) => false,
+    }
+}
+
 /// Plans the station on the hub and enrolls `key` for it.
 pub async fn enroll_key(hub: &HubProcess, station: &str, ward: &str, building: &str, key: &SigningKey) {
     let code = hub.plan(station, ward, building).await;

@@ -1,0 +1,66 @@
+//! The hub heals what it depends on: a deleted JetStream consumer (or stream) is made again and
+//! ingest goes on without a restart.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use ed25519_dalek::SigningKey;
+use protocol::{chain_hash, GENESIS};
+use serde_json::json;
+use testkit::{NatsServer, TestDb};
+use uuid::Uuid;
+
+use crate::support::{crafted, eventually, HubProcess};
+
+const STATION: &str = "st-27097-healing";
+
+async fn station_events(hub: &HubProcess) -> i64 {
+    let w = hub.json("/api/v1/wards/27097/dashboard").await;
+    let stations = w["stations"].as_array().unwrap().clone();
+    stations.iter().find(|s| s["station_id"] == STATION).map(|s| s["events"].as_i64().unwrap()).unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deleted_consumer_and_a_deleted_stream_come_back_and_ingest_goes_on() {
+    let db = TestDb::postgres().await;
+    let nats = NatsServer::start();
+    let hub = HubProcess::start(&db.url, &nats.url());
+    let key = SigningKey::from_bytes(&[81; 32]);
+    crafted::enroll_key(&hub, STATION, "27097", "Tòa tự lành", &key).await;
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let event = |seq, prev| {
+        let payload = json!({"topic": "station", "text": format!("Góp ý {seq}")});
+        crafted::event_bytes(STATION, "27097", Uuid::now_v7(), seq, prev, "feedback.submitted", Utc::now(), payload)
+    };
+    let e1 = event(1, GENESIS);
+    crafted::publish(&js, "27097", STATION, &e1, &key).await;
+    eventually("the first event", Duration::from_secs(20), || async {
+        (station_events(&hub).await == 1).then_some(())
+    })
+    .await;
+
+    js.get_stream(protocol::subjects::STREAM).await.unwrap().delete_consumer(bus::nats::CONSUMER).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let e2 = event(2, chain_hash(&e1));
+    crafted::publish(&js, "27097", STATION, &e2, &key).await;
+    eventually("the event after the consumer was deleted", Duration::from_secs(30), || async {
+        (station_events(&hub).await == 2).then_some(())
+    })
+    .await;
+
+    js.delete_stream(protocol::subjects::STREAM).await.unwrap();
+    let e3 = event(3, chain_hash(&e2));
+    eventually("the event after the stream was deleted", Duration::from_secs(30), || async {
+        // Until the hub has made the stream again, there is nowhere to publish: a station retries.
+        let published =
+            tokio::time::timeout(Duration::from_secs(2), crafted::try_publish(&js, "27097", STATION, &e3, &key)).await;
+        if !matches!(published, Ok(true)) {
+            return None;
+        }
+        eventually("it lands", Duration::from_secs(20), || async { (station_events(&hub).await == 3).then_some(()) })
+            .await;
+        Some(())
+    })
+    .await;
+    assert!(hub.log_tail().contains("opening the stream and consumer again"), "the hub says what it did");
+}
