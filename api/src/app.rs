@@ -26,6 +26,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The hub's public key, which signs receipts; stations receive it at enrollment.
     pub hub_key: ed25519_dalek::VerifyingKey,
+    /// How ingest is doing (absent in offline commands), for `/healthz`.
+    pub ingest_health: Option<ingest::health::IngestHealth>,
     /// Issues stations' NATS users at enrollment (absent when NATS runs without authentication).
     pub nats: Option<std::sync::Arc<bus::credentials::Authority>>,
 }
@@ -41,6 +43,7 @@ impl AppState {
             secure_cookies: false,
             hub_key: ingest::IngestConfig::default().hub_key.verifying_key(),
             nats: None,
+            ingest_health: None,
         }
     }
 }

@@ -97,6 +97,7 @@ impl Hub {
         let mut state = AppState::new(store.clone(), Some(staff.clone()));
         state.secure_cookies = options.secure_cookies;
         state.hub_key = hub_key.verifying_key();
+        state.ingest_health = Some(ingest.health());
         state.nats = options.nats.as_ref().map(|n| n.authority.clone());
         let app = Application::build(state.clone(), options.listen).await?;
         let port = app.port();

@@ -226,16 +226,17 @@ impl NatsHub {
 
     /// After the pull failed (the consumer or the stream deleted, the server restarted): make
     /// them again and pull anew. If that fails too, the next batch tries again.
-    async fn heal(&mut self, why: &str) {
+    async fn heal(&mut self, why: &str) -> Result<Vec<Delivery>> {
         tracing::warn!(why, "pulling from JetStream failed; opening the stream and consumer again");
         match Self::pull(&self.client).await {
             Ok(messages) => {
                 self.messages = messages;
                 tracing::info!("the stream and consumer are back");
+                Ok(Vec::new())
             }
             Err(e) => {
-                tracing::warn!(error = %e, "cannot open the stream and consumer yet");
                 tokio::time::sleep(Duration::from_secs(1)).await;
+                Err(BusError::Unreachable(format!("{why}; and cannot open the stream and consumer yet: {e}")))
             }
         }
     }
@@ -260,18 +261,12 @@ impl HubLink for NatsHub {
         let mut out = Vec::new();
         let first = match tokio::time::timeout(wait, self.messages.next()).await {
             Err(_) => return Ok(out),
-            Ok(None) => {
-                self.heal("the consumer's message stream ended").await;
-                return Ok(out);
-            }
+            Ok(None) => return self.heal("the consumer's message stream ended").await,
             Ok(Some(m)) => m,
         };
         match first {
             Ok(m) => out.push(Self::delivery(m)),
-            Err(e) => {
-                self.heal(&e.to_string()).await;
-                return Ok(out);
-            }
+            Err(e) => return self.heal(&e.to_string()).await,
         }
         while out.len() < max {
             match self.messages.next().now_or_never() {

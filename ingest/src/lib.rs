@@ -7,6 +7,7 @@
 
 mod aggregates;
 mod batch;
+pub mod health;
 pub mod reasons;
 pub mod receipts;
 pub mod staff;
@@ -66,6 +67,7 @@ pub struct Ingest {
     staff_rx: mpsc::Receiver<staff::Request>,
     /// Stations re-read from the registry during the batch in hand (each at most once a batch).
     refreshed: std::collections::HashSet<String>,
+    health: health::IngestHealth,
 }
 
 impl Ingest {
@@ -86,7 +88,13 @@ impl Ingest {
             staff,
             staff_rx,
             refreshed: Default::default(),
+            health: Default::default(),
         })
+    }
+
+    /// How ingest is doing, for the health check.
+    pub fn health(&self) -> health::IngestHealth {
+        self.health.clone()
     }
 
     /// Where the API sends staff commands; they are appended by this ingest's writer.
@@ -114,12 +122,14 @@ impl Ingest {
             let deliveries = match deliveries {
                 Ok(d) => d,
                 Err(e) => {
+                    self.health.failed(&e);
                     tracing::error!(error = %e, "cannot pull from the bus; retrying");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     continue;
                 }
             };
             if deliveries.is_empty() {
+                self.health.went_well();
                 continue;
             }
             let outcome = match self.process(deliveries).await {
@@ -130,6 +140,7 @@ impl Ingest {
             match outcome {
                 Ok(report) => {
                     failures = 0;
+                    self.health.went_well();
                     tracing::debug!(?report, "batch committed");
                 }
                 Err(IngestError::Store(StoreError::Fenced)) => {
@@ -137,6 +148,7 @@ impl Ingest {
                     return Err(IngestError::Store(StoreError::Fenced));
                 }
                 Err(e) => {
+                    self.health.failed(&e);
                     failures += 1;
                     tracing::error!(error = %e, "batch failed; its messages will be delivered again");
                     tokio::time::sleep(Duration::from_millis(200 * u64::from(failures.min(25)))).await;

@@ -64,3 +64,28 @@ async fn a_deleted_consumer_and_a_deleted_stream_come_back_and_ingest_goes_on() 
     .await;
     assert!(hub.log_tail().contains("opening the stream and consumer again"), "the hub says what it did");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn health_says_degraded_with_the_reason_while_nats_is_down_and_ok_when_it_is_back() {
+    let db = TestDb::postgres().await;
+    let mut nats = NatsServer::start();
+    let hub = HubProcess::start(&db.url, &nats.url());
+    let health = || async {
+        let r = hub.client().get(format!("{}/healthz", hub.url)).send().await.unwrap();
+        (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+    };
+    assert_eq!(health().await.0, 200);
+    nats.stop();
+    let body = eventually("the hub to say it is degraded", Duration::from_secs(40), || async {
+        let (status, body) = health().await;
+        (status == 503).then_some(body)
+    })
+    .await;
+    assert_eq!(body["status"], "degraded");
+    assert!(body["reasons"][0].as_str().unwrap().starts_with("ingest:"), "{body}");
+    nats.resume();
+    eventually("the hub to be well again", Duration::from_secs(40), || async {
+        (health().await.0 == 200).then_some(())
+    })
+    .await;
+}
