@@ -68,6 +68,8 @@ pub struct Ingest {
     /// Stations re-read from the registry during the batch in hand (each at most once a batch).
     refreshed: std::collections::HashSet<String>,
     health: health::IngestHealth,
+    /// Keeps junk dead letters to a sample.
+    sampler: batch::sample::Sampler,
 }
 
 impl Ingest {
@@ -89,6 +91,7 @@ impl Ingest {
             staff_rx,
             refreshed: Default::default(),
             health: Default::default(),
+            sampler: Default::default(),
         })
     }
 

@@ -32,3 +32,16 @@ pub const COMMAND_REJECTED: &str = "command_rejected";
 /// The database refused to store the message as it is, even alone in its batch (found by
 /// splitting the batch that failed); the raw bytes are kept here.
 pub const UNSTORABLE: &str = "unstorable";
+
+/// Reasons that say nobody authenticated the sender: such dead letters are counted by reason and
+/// day, and kept in full only as a sample (anyone can send them, without limit).
+pub const UNAUTHENTICATED: [&str; 8] = [
+    MISSING_SIGNATURE,
+    MALFORMED_EVENT,
+    SUBJECT_MISMATCH,
+    UNKNOWN_STATION,
+    STATION_NOT_ENROLLED,
+    STATION_DECOMMISSIONED,
+    WRONG_WARD,
+    BAD_SIGNATURE,
+];

@@ -15,6 +15,7 @@ mod pg;
 mod read_model;
 mod sessions;
 mod sqlite;
+mod tally;
 mod types;
 mod writer;
 
@@ -30,6 +31,7 @@ pub use access_log::Access;
 pub use copy::{CopyEncoder, EVENT_COLUMNS};
 pub use people::{Login, User};
 pub use read_model::{ReadRow, Statement, Value};
+pub use tally::TallyRow;
 pub use types::*;
 pub use writer::{AppendBatch, Writer};
 

@@ -77,6 +77,14 @@ pub async fn append(
         .execute(&mut *tx)
         .await?;
     }
+    for (reason, n) in &batch.tally {
+        sqlx::query("INSERT INTO dead_letter_tally (day, reason, count) VALUES ($1, $2, $3) ON CONFLICT (day, reason) DO UPDATE SET count = dead_letter_tally.count + excluded.count")
+            .bind(protocol::time::local_day(recorded_at))
+            .bind(reason)
+            .bind(n)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -84,6 +84,14 @@ pub async fn append(pool: &SqlitePool, first: i64, batch: &AppendBatch, recorded
         .execute(&mut *tx)
         .await?;
     }
+    for (reason, n) in &batch.tally {
+        sqlx::query("INSERT INTO dead_letter_tally (day, reason, count) VALUES (?, ?, ?) ON CONFLICT (day, reason) DO UPDATE SET count = dead_letter_tally.count + excluded.count")
+            .bind(protocol::time::local_day(recorded_at))
+            .bind(reason)
+            .bind(n)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

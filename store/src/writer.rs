@@ -27,11 +27,17 @@ pub struct AppendBatch {
     pub dead_letters: Vec<NewDeadLetter>,
     /// What the batch's station lifecycle events change in the registry.
     pub registry: Vec<RegistryChange>,
+    /// Dead letters counted by reason (today's tally), whether or not they are kept in full.
+    pub tally: Vec<(String, i64)>,
 }
 
 impl AppendBatch {
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.cursors.is_empty() && self.dead_letters.is_empty() && self.registry.is_empty()
+        self.events.is_empty()
+            && self.cursors.is_empty()
+            && self.dead_letters.is_empty()
+            && self.registry.is_empty()
+            && self.tally.is_empty()
     }
 }
 

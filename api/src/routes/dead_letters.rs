@@ -56,3 +56,10 @@ pub async fn list(
             .collect(),
     ))
 }
+
+/// `GET /api/v1/dead-letters/tally`: every dead letter from an unauthenticated sender of the last
+/// 30 local days, counted by day and reason (the list above keeps only a sample of those).
+pub async fn tally(State(s): State<AppState>) -> Result<Json<Vec<store::TallyRow>>, ApiError> {
+    let since = super::today() - chrono::Duration::days(30);
+    Ok(Json(s.store.dead_letter_tally(since).await?))
+}

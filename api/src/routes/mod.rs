@@ -70,6 +70,13 @@ pub fn table() -> Vec<Route> {
         ),
         route(Method::GET, "/api/v1/security-reports", Access::Roles(CITY), false, get(security_reports::city)),
         route(Method::GET, "/api/v1/dead-letters", Access::Roles(&[Administrator]), true, get(dead_letters::list)),
+        route(
+            Method::GET,
+            "/api/v1/dead-letters/tally",
+            Access::Roles(&[Administrator]),
+            false,
+            get(dead_letters::tally),
+        ),
         route(Method::GET, "/api/v1/cases/{aggregate_type}/{id}", Access::Roles(READERS), true, get(cases::history)),
         route(
             Method::POST,

@@ -11,6 +11,7 @@ mod chain;
 mod equivocation;
 mod isolate;
 mod payload;
+pub(crate) mod sample;
 mod seen;
 
 use std::collections::{HashMap, HashSet};
@@ -231,6 +232,7 @@ impl Ingest {
             batch.settle(fate);
         }
         batch.append.cursors = self.moved_cursors(&cursors, now);
+        self.sampler.thin(&mut batch.append, std::time::Instant::now());
 
         // 6. Commit, then acknowledge and answer.
         self.commit_and_answer(deliveries, batch, cursors).await

@@ -32,6 +32,7 @@ fn batch(events: Vec<NewEvent>) -> AppendBatch {
 }
 
 testkit::on_both_backends!(
+    dead_letters_are_tallied_by_day_and_reason,
     appends_get_consecutive_positions_in_batch_order,
     a_batch_of_many_aggregates_reads_back_exactly_with_its_raw_bytes,
     a_duplicate_event_id_fails_the_whole_batch_and_the_writer_goes_on,
@@ -283,4 +284,20 @@ async fn the_access_log_reads_back_newest_first_and_the_database_refuses_to_chan
         assert!(refused, "{sql} must be refused");
     }
     assert_eq!(store.access_log(None, 10).await.unwrap(), log, "unchanged");
+}
+
+async fn dead_letters_are_tallied_by_day_and_reason(db: TestDb) {
+    let store = db.store().await;
+    let mut w = store.writer().await.unwrap();
+    let tally = |n| AppendBatch {
+        tally: vec![("bad_signature".into(), n), ("unknown_station".into(), 1)],
+        ..Default::default()
+    };
+    w.append(&tally(250)).await.unwrap();
+    w.append(&tally(5)).await.unwrap();
+    let today = protocol::time::local_day(Utc::now());
+    let rows = store.dead_letter_tally(today).await.unwrap();
+    let counts: Vec<(&str, i64)> = rows.iter().map(|r| (r.reason.as_str(), r.count)).collect();
+    assert_eq!(counts, [("bad_signature", 255), ("unknown_station", 2)]);
+    assert!(rows.iter().all(|r| r.day == today));
 }
