@@ -48,7 +48,8 @@ impl std::fmt::Debug for Identity {
     }
 }
 
-/// Connects to NATS. The client reconnects on its own; with `retry_on_initial_connect` it also
+/// Connects to NATS (`url` may list a cluster's nodes, comma-separated). The client reconnects on
+/// its own; with `retry_on_initial_connect` it also
 /// returns at once when the server is down, so that a station keeps recording while offline.
 pub async fn connect(url: &str, name: &str, retry_initial: bool, identity: &Identity) -> Result<Client> {
     let mut opts = match &identity.creds {
@@ -68,7 +69,9 @@ pub async fn connect(url: &str, name: &str, retry_initial: bool, identity: &Iden
     if retry_initial {
         opts = opts.retry_on_initial_connect();
     }
-    opts.connect(url).await.map_err(|e| BusError::Unreachable(format!("{url}: {e}")))
+    // A cluster's nodes, comma-separated.
+    let servers: Vec<&str> = url.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
+    opts.connect(servers).await.map_err(|e| BusError::Unreachable(format!("{url}: {e}")))
 }
 
 /// Pushes an account JWT to the servers through a system-account connection (the full resolver
@@ -169,19 +172,21 @@ fn sealed(m: &async_nats::Message) -> std::result::Result<Sealed, protocol::rece
 /// The hub's side: the durable pull consumer, receipts and lookups.
 pub struct NatsHub {
     client: Client,
+    /// Copies of the stream on a JetStream cluster (1 on a single server; 3 for R3).
+    replicas: usize,
     messages: consumer::pull::Stream,
 }
 
 impl NatsHub {
     /// Creates (or opens) the stream and the durable consumer, and starts pulling.
-    pub async fn open(client: Client) -> Result<Self> {
-        let messages = Self::pull(&client).await?;
-        Ok(Self { client, messages })
+    pub async fn open(client: Client, replicas: usize) -> Result<Self> {
+        let messages = Self::pull(&client, replicas).await?;
+        Ok(Self { client, replicas, messages })
     }
 
     /// The stream (created, or brought to the configuration below), the durable consumer, and
     /// its message stream.
-    async fn pull(client: &Client) -> Result<consumer::pull::Stream> {
+    async fn pull(client: &Client, replicas: usize) -> Result<consumer::pull::Stream> {
         let js = jetstream::new(client.clone());
         let config = stream::Config {
             name: subjects::STREAM.to_string(),
@@ -193,6 +198,7 @@ impl NatsHub {
             max_bytes: STREAM_MAX_BYTES,
             max_message_size: protocol::envelope::MAX_EVENT_BYTES as i32 + 1024,
             discard: stream::DiscardPolicy::Old,
+            num_replicas: replicas.max(1),
             ..Default::default()
         };
         let stream = js
@@ -228,7 +234,7 @@ impl NatsHub {
     /// them again and pull anew. If that fails too, the next batch tries again.
     async fn heal(&mut self, why: &str) -> Result<Vec<Delivery>> {
         tracing::warn!(why, "pulling from JetStream failed; opening the stream and consumer again");
-        match Self::pull(&self.client).await {
+        match Self::pull(&self.client, self.replicas).await {
             Ok(messages) => {
                 self.messages = messages;
                 tracing::info!("the stream and consumer are back");

@@ -58,6 +58,10 @@ pub enum Command {
         /// uses the same file). Keep it off the database host's backups.
         #[arg(long, env = "DCS_HUB_KEY_FILE", default_value = "dcs-hub.key")]
         hub_key_file: PathBuf,
+        /// Copies of the event stream on a JetStream cluster (3 on a 3-node cluster; `--nats-url`
+        /// may list every node, comma-separated).
+        #[arg(long, env = "DCS_STREAM_REPLICAS", default_value_t = 1)]
+        stream_replicas: usize,
     },
     /// Drop every read model (dashboards, work queues) and rebuild it from position 0 of the log.
     Replay {
@@ -200,8 +204,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             https,
             nats_credentials,
             hub_key_file,
+            stream_replicas,
         } => {
-            let nats = NatsSettings { url: nats_url, credentials: nats_credentials };
+            let nats = NatsSettings { url: nats_url, credentials: nats_credentials, replicas: stream_replicas };
             let hub_key = crate::hub_key::load_or_create(&hub_key_file)?;
             serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key).await
         }
@@ -287,6 +292,7 @@ async fn plan_offline(database_url: &str, req: api::routes::PlanRequest) -> anyh
 struct NatsSettings {
     url: String,
     credentials: Option<PathBuf>,
+    replicas: usize,
 }
 
 /// Connects the hub to NATS: as its own user, with a system-account connection for revocations,
@@ -320,7 +326,7 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
     let (client, nats_admin) = connect_nats(nats).await?;
-    let link = bus::nats::NatsHub::open(client).await?;
+    let link = bus::nats::NatsHub::open(client, nats.replicas).await?;
     let shutdown = CancellationToken::new();
     let options = HubOptions {
         listen,
