@@ -73,13 +73,22 @@ pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, config: Publishe
         let stalled = outstanding && waiting_since.elapsed() >= config.resend_after;
         if stalled || (!asked_at_start && !oldest.is_empty()) {
             asked_at_start = true;
-            ask_hub(&agent, link.as_ref(), &lookup_subject, &oldest).await;
+            // A stop does not wait for an answer that may never come (the link down).
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = ask_hub(&agent, link.as_ref(), &lookup_subject, &oldest) => {}
+            }
             next = 0;
             waiting_since = Instant::now();
         }
         let to_send = agent.outbox.pending(next, config.window).await.unwrap_or_default();
         if !to_send.is_empty() {
-            if !publish_in_order(&agent, link.as_ref(), &to_send, &mut next).await {
+            // Events are safe in the outbox: a stop need not wait for the bus's acks.
+            let sent = tokio::select! {
+                _ = shutdown.cancelled() => break,
+                sent = publish_in_order(&agent, link.as_ref(), &to_send, &mut next) => sent,
+            };
+            if !sent {
                 failures += 1;
                 sleep_or_stop(&shutdown, Duration::from_millis(250 * u64::from(failures.min(8)))).await;
             } else {

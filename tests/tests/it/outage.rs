@@ -34,3 +34,21 @@ async fn an_agent_started_while_nats_is_down_keeps_recording_and_delivers_everyt
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_whose_nats_is_unreachable_stops_within_seconds_of_sigterm_and_keeps_its_events() {
+    let db = TestDb::postgres().await;
+    let nats = NatsServer::start();
+    let hub = HubProcess::start(&db.url, &nats.url());
+    let unreachable = NatsServer::reserved();
+    let mut agent = AgentProcess::enroll_and_start(&hub, &unreachable.url(), "st-27097-stopping", "27097").await;
+    for i in 0..3 {
+        agent.record(i).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await; // the publisher is busy trying
+    let asked = std::time::Instant::now();
+    let status = agent.terminate(Duration::from_secs(5));
+    println!("the agent stopped {:?} after SIGTERM", asked.elapsed());
+    assert!(status.success(), "{status}");
+    assert!(agent.status_command().contains("pending"), "its events wait in the outbox");
+}

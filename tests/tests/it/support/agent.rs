@@ -85,6 +85,12 @@ impl AgentProcess {
         .await;
     }
 
+    /// SIGTERM; the agent must exit within `timeout` (the test fails otherwise).
+    pub fn terminate(&mut self, timeout: Duration) -> std::process::ExitStatus {
+        let mut c = self.child.take().expect("agent running");
+        super::terminate(&mut c, timeout)
+    }
+
     pub fn kill9(&mut self) {
         if let Some(mut c) = self.child.take() {
             kill9(&mut c);
