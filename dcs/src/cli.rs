@@ -186,15 +186,7 @@ pub enum BenchCommand {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Demo { listen, data_dir, stations, peak_per_minute } => {
-            let shutdown = CancellationToken::new();
-            let stop = shutdown.clone();
-            tokio::spawn(async move {
-                shutdown_signal().await;
-                eprintln!("stopping: finishing work in flight…");
-                stop.cancel();
-            });
-            let opts = crate::demo::DemoOptions { listen, data_dir, stations, peak_per_minute };
-            crate::demo::run(opts, shutdown, None).await
+            demo(crate::demo::DemoOptions { listen, data_dir, stations, peak_per_minute }).await
         }
         Command::Serve {
             database_url,
@@ -210,62 +202,85 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let hub_key = crate::hub_key::load_or_create(&hub_key_file)?;
             serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key).await
         }
-        Command::Replay { database_url } => {
-            let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
-            let store = Store::connect(&url).await.context("cannot open the database")?;
-            let state = api::AppState::new(store, None);
-            let t = std::time::Instant::now();
-            let position = state.dashboard.rebuild().await?;
-            let secs = t.elapsed().as_secs_f64();
-            println!(
-                "ward dashboard rebuilt from position 0 to {position} in {secs:.2} s ({:.0} events/s)",
-                position as f64 / secs.max(1e-9)
-            );
-            let t = std::time::Instant::now();
-            let position = state.reports.projector().rebuild().await?;
-            println!(
-                "security-report queue rebuilt from position 0 to {position} in {:.2} s",
-                t.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
+        Command::Replay { database_url } => replay(database_url).await,
         Command::User { command } => crate::users::run(command).await,
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
-            if database_url.starts_with("sqlite:") {
-                anyhow::bail!(
-                    "the embedded mode plans its own stations; plan on the production database (postgres://…)"
-                );
-            }
-            let req = api::routes::PlanRequest { station_id: station, ward_code: ward, building };
-            let planned = plan_offline(&database_url, req).await?;
-            println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);
-            println!("enrollment code: {}", planned.enrollment_code);
-            Ok(())
+            plan(&database_url, api::routes::PlanRequest { station_id: station, ward_code: ward, building }).await
         }
         Command::Nats { command: NatsCommand::Config { dir, listen, store_dir } } => {
-            let authority = bus::credentials::Authority::open(&dir)?;
-            let store_dir = store_dir.unwrap_or_else(|| dir.join("jetstream"));
-            let config = authority.write_server_config(&listen, &store_dir)?;
-            println!("wrote {}", config.display());
-            println!("run:  nats-server -c {}", config.display());
-            println!("then: dcs serve --nats-credentials {} --nats-url nats://{listen} ...", dir.display());
-            println!("keep {} private: it holds the keys that admit stations to NATS", dir.display());
-            Ok(())
+            nats_config(&dir, &listen, store_dir)
         }
         Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds } } => {
-            let b = crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1) };
-            let f = crate::bench::run(&b).await?;
-            println!();
-            println!(
-                "events            {} (signed station bytes {} B, domain payload {} B on average; batches of {})",
-                f.events, f.signed_bytes, f.payload_bytes, b.batch
-            );
-            println!("store append      {:>10.0} events/s", f.store_rate);
-            println!("raw COPY          {:>10.0} rows/s", f.copy_rate);
-            println!("ratio             {:>10.2} × raw COPY (median of {} rounds)", f.ratio(), b.rounds);
-            Ok(())
+            bench_append(crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1) }).await
         }
     }
+}
+
+/// `dcs demo` until Ctrl-C or SIGTERM.
+async fn demo(opts: crate::demo::DemoOptions) -> anyhow::Result<()> {
+    let shutdown = CancellationToken::new();
+    let stop = shutdown.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        eprintln!("stopping: finishing work in flight…");
+        stop.cancel();
+    });
+    crate::demo::run(opts, shutdown, None).await
+}
+
+/// `dcs replay`: every read model rebuilt from position 0 of the log.
+async fn replay(database_url: Option<String>) -> anyhow::Result<()> {
+    let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
+    let store = Store::connect(&url).await.context("cannot open the database")?;
+    let state = api::AppState::new(store, None);
+    let t = std::time::Instant::now();
+    let position = state.dashboard.rebuild().await?;
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "ward dashboard rebuilt from position 0 to {position} in {secs:.2} s ({:.0} events/s)",
+        position as f64 / secs.max(1e-9)
+    );
+    let t = std::time::Instant::now();
+    let position = state.reports.projector().rebuild().await?;
+    println!("security-report queue rebuilt from position 0 to {position} in {:.2} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `dcs station plan`: a station on a ward's plan, before any hub runs.
+async fn plan(database_url: &str, req: api::routes::PlanRequest) -> anyhow::Result<()> {
+    if database_url.starts_with("sqlite:") {
+        anyhow::bail!("the embedded mode plans its own stations; plan on the production database (postgres://…)");
+    }
+    let planned = plan_offline(database_url, req).await?;
+    println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);
+    println!("enrollment code: {}", planned.enrollment_code);
+    Ok(())
+}
+
+/// `dcs nats config`: keys, credentials and the server's configuration in `dir`.
+fn nats_config(dir: &std::path::Path, listen: &str, store_dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let authority = bus::credentials::Authority::open(dir)?;
+    let store_dir = store_dir.unwrap_or_else(|| dir.join("jetstream"));
+    let config = authority.write_server_config(listen, &store_dir)?;
+    println!("wrote {}", config.display());
+    println!("run:  nats-server -c {}", config.display());
+    println!("then: dcs serve --nats-credentials {} --nats-url nats://{listen} ...", dir.display());
+    println!("keep {} private: it holds the keys that admit stations to NATS", dir.display());
+    Ok(())
+}
+
+/// `dcs bench append`: the store's append beside raw COPY of the same rows.
+async fn bench_append(b: crate::bench::AppendBench) -> anyhow::Result<()> {
+    let f = crate::bench::run(&b).await?;
+    println!();
+    println!(
+        "events            {} (signed station bytes {} B, domain payload {} B on average; batches of {})",
+        f.events, f.signed_bytes, f.payload_bytes, b.batch
+    );
+    println!("store append      {:>10.0} events/s", f.store_rate);
+    println!("raw COPY          {:>10.0} rows/s", f.copy_rate);
+    println!("ratio             {:>10.2} × raw COPY (median of {} rounds)", f.ratio(), b.rounds);
+    Ok(())
 }
 
 /// Plans a station with no hub running: planning appends the station's first event, so this

@@ -94,12 +94,6 @@ fn station_creds(dir: &Path) -> String {
     bus::credentials::creds(jwt.trim(), seed.trim())
 }
 
-async fn station_events(hub: &HubProcess, station: &str) -> i64 {
-    let w = hub.json("/api/v1/wards/27097/dashboard").await;
-    let stations = w["stations"].as_array().unwrap().clone();
-    stations.iter().find(|s| s["station_id"] == station).map(|s| s["events"].as_i64().unwrap()).unwrap_or(0)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn stations_use_only_their_own_subjects_and_a_revoked_station_is_shut_out() {
     let db = TestDb::postgres().await;
@@ -161,7 +155,7 @@ async fn stations_use_only_their_own_subjects_and_a_revoked_station_is_shut_out(
     let ack = crafted::publish(&js_c, WARD, C, &e1, &key_c).await;
     assert!(!ack.duplicate, "C's event is not taken for A's junk");
     eventually("C's event in the log", Duration::from_secs(15), || async {
-        (station_events(&hub, C).await == 1).then_some(())
+        (hub.station_events(C).await == 1).then_some(())
     })
     .await;
     let overheard = tokio::time::timeout(Duration::from_millis(300), futures::StreamExt::next(&mut everything)).await;
@@ -184,9 +178,9 @@ async fn stations_use_only_their_own_subjects_and_a_revoked_station_is_shut_out(
         refused.then_some(())
     })
     .await;
-    let before = station_events(&hub, A).await;
+    let before = hub.station_events(A).await;
     a.record(3).await.unwrap();
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(station_events(&hub, A).await, before, "nothing from a revoked station reaches the log");
+    assert_eq!(hub.station_events(A).await, before, "nothing from a revoked station reaches the log");
     assert_eq!(a.status().await["pending"], 1, "the event waits at the station");
 }

@@ -29,12 +29,6 @@ async fn raw(js: &async_nats::jetstream::Context, subject: String, bytes: Vec<u8
     js.publish_with_headers(subject, headers, bytes.into()).await.unwrap().await.unwrap();
 }
 
-async fn station_events(hub: &HubProcess, station: &str) -> i64 {
-    let w = hub.json("/api/v1/wards/27097/dashboard").await;
-    let stations = w["stations"].as_array().unwrap().clone();
-    stations.iter().find(|s| s["station_id"] == station).map(|s| s["events"].as_i64().unwrap()).unwrap_or(0)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn u0000_in_a_member_name_or_a_station_fails_alone_and_honest_events_go_on() {
     let db = TestDb::postgres().await;
@@ -57,7 +51,7 @@ async fn u0000_in_a_member_name_or_a_station_fails_alone_and_honest_events_go_on
     let honest = feedback(station, 1, GENESIS, "Góp ý thật");
     crafted::publish(&js, WARD, station, &honest, &key).await;
     eventually("the honest event", Duration::from_secs(10), || async {
-        (station_events(&hub, station).await == 1).then_some(())
+        (hub.station_events(station).await == 1).then_some(())
     })
     .await;
     let reasons = hub.dead_letter_reasons().await;
@@ -108,7 +102,7 @@ async fn a_batch_the_database_refuses_is_split_until_the_one_message_at_fault_is
         prev_b = chain_hash(&eb);
     }
     eventually("everything but the poisoned event", Duration::from_secs(20), || async {
-        (station_events(&hub, a).await == 6 && station_events(&hub, b).await == 5).then_some(())
+        (hub.station_events(a).await == 6 && hub.station_events(b).await == 5).then_some(())
     })
     .await;
     eventually("the poisoned event dead-lettered alone", Duration::from_secs(20), || async {

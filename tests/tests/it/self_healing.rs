@@ -14,12 +14,6 @@ use crate::support::{crafted, eventually, HubProcess};
 
 const STATION: &str = "st-27097-healing";
 
-async fn station_events(hub: &HubProcess) -> i64 {
-    let w = hub.json("/api/v1/wards/27097/dashboard").await;
-    let stations = w["stations"].as_array().unwrap().clone();
-    stations.iter().find(|s| s["station_id"] == STATION).map(|s| s["events"].as_i64().unwrap()).unwrap_or(0)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_deleted_consumer_and_a_deleted_stream_come_back_and_ingest_goes_on() {
     let db = TestDb::postgres().await;
@@ -35,7 +29,7 @@ async fn a_deleted_consumer_and_a_deleted_stream_come_back_and_ingest_goes_on() 
     let e1 = event(1, GENESIS);
     crafted::publish(&js, "27097", STATION, &e1, &key).await;
     eventually("the first event", Duration::from_secs(20), || async {
-        (station_events(&hub).await == 1).then_some(())
+        (hub.station_events(STATION).await == 1).then_some(())
     })
     .await;
 
@@ -44,7 +38,7 @@ async fn a_deleted_consumer_and_a_deleted_stream_come_back_and_ingest_goes_on() 
     let e2 = event(2, chain_hash(&e1));
     crafted::publish(&js, "27097", STATION, &e2, &key).await;
     eventually("the event after the consumer was deleted", Duration::from_secs(30), || async {
-        (station_events(&hub).await == 2).then_some(())
+        (hub.station_events(STATION).await == 2).then_some(())
     })
     .await;
 
@@ -57,8 +51,10 @@ async fn a_deleted_consumer_and_a_deleted_stream_come_back_and_ingest_goes_on() 
         if !matches!(published, Ok(true)) {
             return None;
         }
-        eventually("it lands", Duration::from_secs(20), || async { (station_events(&hub).await == 3).then_some(()) })
-            .await;
+        eventually("it lands", Duration::from_secs(20), || async {
+            (hub.station_events(STATION).await == 3).then_some(())
+        })
+        .await;
         Some(())
     })
     .await;

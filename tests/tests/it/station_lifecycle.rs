@@ -33,12 +33,6 @@ async fn command(hub: &HubProcess, body: Value) -> (u16, Value) {
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
-async fn station_events(hub: &HubProcess) -> i64 {
-    let w = hub.json("/api/v1/wards/27097/dashboard").await;
-    let stations = w["stations"].as_array().unwrap().clone();
-    stations.iter().find(|s| s["station_id"] == STATION).map(|s| s["events"].as_i64().unwrap()).unwrap_or(0)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refused_even_after_a_restart() {
     let db = TestDb::postgres().await;
@@ -52,7 +46,7 @@ async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refu
     let e1 = feedback(1, GENESIS, id1);
     crafted::publish(&js, WARD, STATION, &e1, &old).await;
     eventually("the first event", Duration::from_secs(20), || async {
-        (station_events(&hub).await == 1).then_some(())
+        (hub.station_events(STATION).await == 1).then_some(())
     })
     .await;
 
@@ -69,7 +63,7 @@ async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refu
     let e2 = feedback(2, chain_hash(&e1), id2);
     crafted::publish(&js, WARD, STATION, &e2, &new).await;
     eventually("the event under the new key", Duration::from_secs(20), || async {
-        (station_events(&hub).await == 2).then_some(())
+        (hub.station_events(STATION).await == 2).then_some(())
     })
     .await;
     assert_eq!(hub.dead_letter_reasons().await, vec!["bad_signature"]);
@@ -94,7 +88,7 @@ async fn a_rotated_key_replaces_the_old_one_and_a_decommissioned_station_is_refu
         (hub.dead_letter_reasons().await.len() == 3).then_some(())
     })
     .await;
-    assert_eq!(station_events(&hub).await, 2);
+    assert_eq!(hub.station_events(STATION).await, 2);
 
     let (status, answer) =
         command(&hub, json!({"command": "PlanStation", "ward": "27097", "building": "Sunrise City"})).await;

@@ -136,6 +136,13 @@ impl HubProcess {
         r
     }
 
+    /// Events of one station of ward 27097, as its ward's dashboard counts them (0 if none yet).
+    pub async fn station_events(&self, station: &str) -> i64 {
+        let w = self.json("/api/v1/wards/27097/dashboard").await;
+        let stations = w["stations"].as_array().unwrap().clone();
+        stations.iter().find(|s| s["station_id"] == station).map(|s| s["events"].as_i64().unwrap()).unwrap_or(0)
+    }
+
     /// Total events on the city dashboard.
     pub async fn city_total(&self) -> i64 {
         self.json("/api/v1/city/dashboard").await["total"].as_i64().unwrap()
