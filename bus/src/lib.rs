@@ -3,6 +3,7 @@
 //! of station events with explicit ack and delayed redelivery, receipts back to each station, and
 //! receipt lookups by request/reply.
 
+pub mod building;
 pub mod credentials;
 pub mod memory;
 pub mod nats;

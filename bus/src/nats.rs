@@ -172,21 +172,57 @@ fn sealed(m: &async_nats::Message) -> std::result::Result<Sealed, protocol::rece
 /// The hub's side: the durable pull consumer, receipts and lookups.
 pub struct NatsHub {
     client: Client,
-    /// Copies of the stream on a JetStream cluster (1 on a single server; 3 for R3).
-    replicas: usize,
+    plan: StreamPlan,
     messages: consumer::pull::Stream,
+}
+
+/// How the hub's stream is laid out.
+#[derive(Debug, Clone, Default)]
+pub struct StreamPlan {
+    /// Copies of the stream on a JetStream cluster (1 on a single server; 3 for R3).
+    pub replicas: usize,
+    /// Buildings whose leaf nodes keep their stations' events; the stream sources from each.
+    pub buildings: Vec<crate::building::BuildingDomain>,
 }
 
 impl NatsHub {
     /// Creates (or opens) the stream and the durable consumer, and starts pulling.
-    pub async fn open(client: Client, replicas: usize) -> Result<Self> {
-        let messages = Self::pull(&client, replicas).await?;
-        Ok(Self { client, replicas, messages })
+    /// With buildings, also keeps their streams made (see [`crate::building`]).
+    pub async fn open(client: Client, plan: StreamPlan) -> Result<Self> {
+        // The buildings' streams first, so that the sources below find them at once.
+        let mut ready = Vec::new();
+        for domain in &plan.buildings {
+            let made = crate::building::make_stream(&client, domain).await;
+            if let Err(e) = &made {
+                tracing::warn!(building = domain.as_str(), error = %e, "cannot reach the building's stream yet");
+            }
+            ready.push(made.is_ok());
+        }
+        let messages = Self::pull_patiently(&client, &plan).await?;
+        if !plan.buildings.is_empty() {
+            tokio::spawn(crate::building::keep_streams(client.clone(), plan.buildings.clone(), ready));
+        }
+        Ok(Self { client, plan, messages })
+    }
+
+    /// `pull`, tried again for up to two minutes: just after a cluster node restarts, JetStream may
+    /// not answer until its streams have elected their leaders.
+    async fn pull_patiently(client: &Client, plan: &StreamPlan) -> Result<consumer::pull::Stream> {
+        let give_up = tokio::time::Instant::now() + Duration::from_secs(120);
+        loop {
+            match Self::pull(client, plan).await {
+                Err(e) if tokio::time::Instant::now() < give_up => {
+                    tracing::warn!(error = %e, "JetStream is not ready; trying again");
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                }
+                done => return done,
+            }
+        }
     }
 
     /// The stream (created, or brought to the configuration below), the durable consumer, and
     /// its message stream.
-    async fn pull(client: &Client, replicas: usize) -> Result<consumer::pull::Stream> {
+    async fn pull(client: &Client, plan: &StreamPlan) -> Result<consumer::pull::Stream> {
         let js = jetstream::new(client.clone());
         let config = stream::Config {
             name: subjects::STREAM.to_string(),
@@ -198,7 +234,8 @@ impl NatsHub {
             max_bytes: STREAM_MAX_BYTES,
             max_message_size: protocol::envelope::MAX_EVENT_BYTES as i32 + 1024,
             discard: stream::DiscardPolicy::Old,
-            num_replicas: replicas.max(1),
+            num_replicas: plan.replicas.max(1),
+            sources: (!plan.buildings.is_empty()).then(|| plan.buildings.iter().map(crate::building::source).collect()),
             ..Default::default()
         };
         let stream = js
@@ -234,7 +271,7 @@ impl NatsHub {
     /// them again and pull anew. If that fails too, the next batch tries again.
     async fn heal(&mut self, why: &str) -> Result<Vec<Delivery>> {
         tracing::warn!(why, "pulling from JetStream failed; opening the stream and consumer again");
-        match Self::pull(&self.client, self.replicas).await {
+        match Self::pull(&self.client, &self.plan).await {
             Ok(messages) => {
                 self.messages = messages;
                 tracing::info!("the stream and consumer are back");

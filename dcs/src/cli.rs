@@ -62,6 +62,10 @@ pub enum Command {
         /// may list every node, comma-separated).
         #[arg(long, env = "DCS_STREAM_REPLICAS", default_value_t = 1)]
         stream_replicas: usize,
+        /// A building's leaf node (its JetStream domain, as in `dcs nats building --domain`),
+        /// whose stream the hub's stream takes events from. Repeat it, or comma-separate it.
+        #[arg(long = "building", env = "DCS_BUILDINGS", value_delimiter = ',')]
+        buildings: Vec<bus::building::BuildingDomain>,
     },
     /// Drop every read model (dashboards, work queues) and rebuild it from position 0 of the log.
     Replay {
@@ -165,6 +169,27 @@ pub enum NatsCommand {
         #[arg(long)]
         store_dir: Option<PathBuf>,
     },
+    /// Prints the configuration of a building's leaf node: a `nats-server` in the building that
+    /// its stations connect to and that keeps their events while the link to the hub is cut.
+    /// Start the hub with `--building DOMAIN` and the hub's NATS with a `leafnodes` port.
+    Building {
+        /// The building's JetStream domain (`b-27097-diamond`, say).
+        #[arg(long)]
+        domain: bus::building::BuildingDomain,
+        /// The hub's leaf port: `nats-leaf://hub.example:7422`; repeat it (or comma-separate it)
+        /// for each node of the hub's cluster.
+        #[arg(long, required = true, value_delimiter = ',')]
+        hub: Vec<String>,
+        /// Where the building's stations reach the leaf node.
+        #[arg(long, default_value = "127.0.0.1:4222")]
+        listen: String,
+        /// Where the leaf keeps the events it holds.
+        #[arg(long, default_value = "/var/lib/dcs-leaf")]
+        store_dir: PathBuf,
+        /// A `.creds` file the leaf connection authenticates with, on a hub with authentication.
+        #[arg(long)]
+        credentials: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -197,8 +222,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             nats_credentials,
             hub_key_file,
             stream_replicas,
+            buildings,
         } => {
-            let nats = NatsSettings { url: nats_url, credentials: nats_credentials, replicas: stream_replicas };
+            let stream = bus::nats::StreamPlan { replicas: stream_replicas, buildings };
+            let nats = NatsSettings { url: nats_url, credentials: nats_credentials, stream };
             let hub_key = crate::hub_key::load_or_create(&hub_key_file)?;
             serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key).await
         }
@@ -209,6 +236,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Nats { command: NatsCommand::Config { dir, listen, store_dir } } => {
             nats_config(&dir, &listen, store_dir)
+        }
+        Command::Nats { command: NatsCommand::Building { domain, hub, listen, store_dir, credentials } } => {
+            print!("{}", bus::building::leaf_config(&domain, &listen, &hub, &store_dir, credentials.as_deref()));
+            Ok(())
         }
         Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds } } => {
             bench_append(crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1) }).await
@@ -307,7 +338,7 @@ async fn plan_offline(database_url: &str, req: api::routes::PlanRequest) -> anyh
 struct NatsSettings {
     url: String,
     credentials: Option<PathBuf>,
-    replicas: usize,
+    stream: bus::nats::StreamPlan,
 }
 
 /// Connects the hub to NATS: as its own user, with a system-account connection for revocations,
@@ -341,7 +372,7 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
     let (client, nats_admin) = connect_nats(nats).await?;
-    let link = bus::nats::NatsHub::open(client, nats.replicas).await?;
+    let link = bus::nats::NatsHub::open(client, nats.stream.clone()).await?;
     let shutdown = CancellationToken::new();
     let options = HubOptions {
         listen,

@@ -8,6 +8,7 @@ mod deadlines;
 mod delivery;
 mod demo;
 mod forged_receipts;
+mod leaf;
 mod nats_auth;
 mod outage;
 mod poison;

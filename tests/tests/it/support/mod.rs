@@ -4,6 +4,7 @@ mod agent;
 mod binaries;
 pub mod crafted;
 mod hub;
+pub mod topology;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
