@@ -56,7 +56,12 @@ pub struct Application {
 
 impl Application {
     pub async fn build(state: AppState, listen: SocketAddr) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(listen).await?;
+        Self::build_on(state, bind(listen)?)
+    }
+
+    /// On a socket bound already (the one a standby answered on, say).
+    pub fn build_on(state: AppState, listener: std::net::TcpListener) -> std::io::Result<Self> {
+        let listener = TcpListener::from_std(listener)?;
         let port = listener.local_addr()?.port();
         let router = crate::routes::router(state).layer(DefaultBodyLimit::max(crate::extract::BODY_LIMIT));
         let router = with_security_headers(router).layer(TraceLayer::new_for_http());
@@ -74,9 +79,16 @@ impl Application {
     }
 }
 
+/// A listening socket for the hub's HTTP server (non-blocking, as tokio wants it).
+pub fn bind(listen: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let listener = std::net::TcpListener::bind(listen)?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
 /// The headers every response carries: no inline script or style, no framing, no sniffing, no
 /// referrer leaving the hub.
-fn with_security_headers(router: Router) -> Router {
+pub(crate) fn with_security_headers(router: Router) -> Router {
     const HEADERS: [(header::HeaderName, &str); 4] = [
         (
             header::CONTENT_SECURITY_POLICY,

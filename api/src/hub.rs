@@ -91,7 +91,13 @@ impl Hub {
     ) -> anyhow::Result<Self> {
         let lookups = link.lookups().await?;
         let hub_key = options.ingest.hub_key.clone();
-        let ingest = Ingest::new(store.clone(), link, options.ingest).await?;
+        // Until this hub is the log's writer (at once, unless another hub is), its socket answers
+        // as a standby.
+        let listener = crate::app::bind(options.listen)?;
+        let standby = crate::standby::serve(listener.try_clone()?)?;
+        let ingest = Ingest::new(store.clone(), link, options.ingest).await;
+        standby.end().await;
+        let ingest = ingest?;
         let head = ingest.head();
         let staff = ingest.staff();
         let mut state = AppState::new(store.clone(), Some(staff.clone()));
@@ -99,7 +105,7 @@ impl Hub {
         state.hub_key = hub_key.verifying_key();
         state.ingest_health = Some(ingest.health());
         state.nats = options.nats.as_ref().map(|n| n.authority.clone());
-        let app = Application::build(state.clone(), options.listen).await?;
+        let app = Application::build_on(state.clone(), listener)?;
         let port = app.port();
         let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
         let every = options.deadline_check_every;

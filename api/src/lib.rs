@@ -14,6 +14,7 @@ pub mod password;
 pub mod revocations;
 pub mod routes;
 pub mod sessions;
+pub mod standby;
 mod web;
 
 pub use app::{AppState, Application};

@@ -71,6 +71,7 @@ impl AgentProcess {
             .arg(self.dir.path())
             .args(["run", "--nats-url", &self.nats_url, "--listen", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "info")
+            .env("RUST_BACKTRACE", "0")
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
             .spawn()
@@ -135,6 +136,19 @@ impl AgentProcess {
             (s["pending"].as_i64() == Some(0)).then(|| s["last_seq"].as_u64().unwrap())
         })
         .await
+    }
+
+    /// Like `wait_all_confirmed`, but `None` on a timeout, for a caller that reports more.
+    pub async fn confirmed_within(&self, timeout: Duration) -> Option<u64> {
+        let deadline = std::time::Instant::now() + timeout;
+        while std::time::Instant::now() < deadline {
+            let s = self.status().await;
+            if s["pending"].as_i64() == Some(0) {
+                return s["last_seq"].as_u64();
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        None
     }
 
     pub fn log_tail(&self) -> String {

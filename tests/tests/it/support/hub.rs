@@ -56,10 +56,11 @@ impl HubProcess {
         assert!(self.child.is_none(), "hub already running");
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
         let mut child = Command::new(binary("dcs"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", self.listen()])
             .env("DATABASE_URL", &self.database_url)
             .env("NATS_URL", &self.nats_url)
             .env("RUST_LOG", "info,sqlx=warn")
+            .env("RUST_BACKTRACE", "0")
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
@@ -78,6 +79,11 @@ impl HubProcess {
             .recv_timeout(Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("the hub did not start; its log:\n{}", tail(&self.log, 40)));
         self.child = Some(child);
+    }
+
+    /// Port 0 (any free port), unless the environment names `DCS_LISTEN`.
+    fn listen(&self) -> &str {
+        self.env.iter().find(|(k, _)| k == "DCS_LISTEN").map_or("127.0.0.1:0", |(_, v)| v.as_str())
     }
 
     /// The hub's key file (it signs receipts).
