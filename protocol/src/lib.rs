@@ -9,6 +9,7 @@ pub mod citizen;
 pub mod enrollment;
 pub mod envelope;
 pub mod kinds;
+pub mod merkle;
 pub mod money;
 pub mod receipt;
 pub mod signing;
