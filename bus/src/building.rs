@@ -114,8 +114,8 @@ pub async fn keep_streams(client: Client, domains: Vec<BuildingDomain>, mut read
     loop {
         let all = ready.iter().all(|r| *r);
         tokio::time::sleep(Duration::from_secs(if all { 60 } else { 10 })).await;
-        for (domain, ready) in domains.iter().zip(ready.iter_mut()) {
-            let made = make_stream(&client, domain).await;
+        let made = futures::future::join_all(domains.iter().map(|d| make_stream(&client, d))).await;
+        for ((domain, ready), made) in domains.iter().zip(ready.iter_mut()).zip(made) {
             match (&made, *ready) {
                 (Ok(()), false) => tracing::info!(building = domain.as_str(), "the building's stream is ready"),
                 (Err(e), true) => {

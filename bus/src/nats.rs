@@ -189,10 +189,12 @@ impl NatsHub {
     /// Creates (or opens) the stream and the durable consumer, and starts pulling.
     /// With buildings, also keeps their streams made (see [`crate::building`]).
     pub async fn open(client: Client, plan: StreamPlan) -> Result<Self> {
-        // The buildings' streams first, so that the sources below find them at once.
+        // The buildings' streams first, so that the sources below find them at once; all at once,
+        // so that buildings out of reach delay the start by one timeout, not one each.
+        let made =
+            futures::future::join_all(plan.buildings.iter().map(|d| crate::building::make_stream(&client, d))).await;
         let mut ready = Vec::new();
-        for domain in &plan.buildings {
-            let made = crate::building::make_stream(&client, domain).await;
+        for (domain, made) in plan.buildings.iter().zip(made) {
             if let Err(e) = &made {
                 tracing::warn!(building = domain.as_str(), error = %e, "cannot reach the building's stream yet");
             }
