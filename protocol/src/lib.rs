@@ -16,6 +16,7 @@ pub mod signing;
 pub mod station;
 pub mod subjects;
 pub mod time;
+pub mod tlog;
 pub mod ward;
 
 pub use chain::{chain_hash, ChainHash, GENESIS};
