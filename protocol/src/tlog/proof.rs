@@ -19,7 +19,7 @@ fn split(n: u64) -> u64 {
 /// MTH(D[a:b]) from perfect subtrees; `a` is aligned as RFC 6962's recursion leaves it.
 fn range(a: u64, b: u64, f: &mut impl FnMut(Subtree) -> Hash) -> Hash {
     let n = b - a;
-    if n.is_power_of_two() && a % n == 0 {
+    if n.is_power_of_two() && a.is_multiple_of(n) {
         let level = n.trailing_zeros() as u8;
         return f(Subtree { level, index: a >> level });
     }
