@@ -83,7 +83,7 @@ fn stream_config() -> stream::Config {
         duplicate_window: crate::nats::DUPLICATE_WINDOW,
         max_age: crate::nats::STREAM_MAX_AGE,
         max_bytes: 2 * 1024 * 1024 * 1024,
-        max_message_size: protocol::envelope::MAX_EVENT_BYTES as i32 + 1024,
+        max_message_size: protocol::envelope::MAX_MESSAGE_BYTES as i32,
         discard: stream::DiscardPolicy::Old,
         ..Default::default()
     }

@@ -234,7 +234,7 @@ impl NatsHub {
             duplicate_window: DUPLICATE_WINDOW,
             max_age: STREAM_MAX_AGE,
             max_bytes: STREAM_MAX_BYTES,
-            max_message_size: protocol::envelope::MAX_EVENT_BYTES as i32 + 1024,
+            max_message_size: protocol::envelope::MAX_MESSAGE_BYTES as i32,
             discard: stream::DiscardPolicy::Old,
             num_replicas: plan.replicas.max(1),
             sources: (!plan.buildings.is_empty()).then(|| plan.buildings.iter().map(crate::building::source).collect()),

@@ -130,7 +130,7 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
     sqlx::query("CREATE TABLE events_copy (LIKE events INCLUDING ALL)").execute(&mut conn).await?;
     let (mut store_times, mut copy_times) = (Vec::new(), Vec::new());
     for round in 1..=b.rounds {
-        sqlx::query("TRUNCATE events, events_copy").execute(&mut conn).await?;
+        sqlx::query("TRUNCATE events, events_copy, tlog_tiles").execute(&mut conn).await?;
         // Through the store: the single writer, one transaction per batch.
         let mut writer = store.writer().await?;
         let pb = bar(rows.len(), &format!("store #{round}"));
@@ -150,7 +150,9 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
             .map(|(c, chunk)| {
                 let mut enc = CopyEncoder::with_capacity(chunk.len() * 1200);
                 for (i, e) in chunk.iter().enumerate() {
-                    enc.event((c * b.batch + i + 1) as i64, e, &recorded_at);
+                    let position = (c * b.batch + i + 1) as i64;
+                    let entry = store::entry_bytes(position, e, recorded_at).expect("entries fit");
+                    enc.event(position, e, &recorded_at, &entry);
                 }
                 enc.buf
             })

@@ -8,8 +8,14 @@ use uuid::Uuid;
 use super::chain::ChainHash;
 use crate::{FieldError, StationId, WardCode};
 
-/// Events larger than this are refused: a station event is a form, not a file.
-pub const MAX_EVENT_BYTES: usize = 64 * 1024;
+/// Events larger than this are refused: a station event is a form, not a file. The bound leaves
+/// room for the event, in base64, and the domain event derived from it in one audit-log entry
+/// (at most 65,535 bytes, `tlog::tile::MAX_ENTRY_BYTES`).
+pub const MAX_EVENT_BYTES: usize = 24 * 1024;
+
+/// The largest message the NATS streams take: above [`MAX_EVENT_BYTES`], so that an oversized
+/// event reaches the hub and is dead-lettered with its reason rather than lost at the broker.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 + 1024;
 
 /// What a station serialises and signs. Field order is the order of the bytes it produces; the hub
 /// accepts any order, since it reads the bytes as JSON and verifies the signature over them as sent.

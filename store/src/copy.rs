@@ -7,7 +7,7 @@ use crate::NewEvent;
 
 /// The column list, in encoding order.
 pub const EVENT_COLUMNS: &str = "position, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type, \
-     event_version, payload, metadata, station_id, ward_code, occurred_at, recorded_at, raw, signature";
+     event_version, payload, metadata, station_id, ward_code, occurred_at, recorded_at, raw, signature, entry";
 
 /// Appends rows to a buffer in COPY text format.
 #[derive(Default)]
@@ -20,8 +20,8 @@ impl CopyEncoder {
         Self { buf: Vec::with_capacity(bytes) }
     }
 
-    /// Encodes one event row.
-    pub fn event(&mut self, position: i64, e: &NewEvent, recorded_at: &DateTime<Utc>) {
+    /// Encodes one event row with its audit-log entry bytes.
+    pub fn event(&mut self, position: i64, e: &NewEvent, recorded_at: &DateTime<Utc>, entry: &[u8]) {
         self.plain(&position.to_string());
         self.tab();
         self.plain(&e.event_id.hyphenated().to_string());
@@ -51,6 +51,8 @@ impl CopyEncoder {
         self.bytea(e.raw.as_deref());
         self.tab();
         self.bytea(e.signature.as_deref());
+        self.tab();
+        self.bytea(Some(entry));
         self.buf.push(b'\n');
     }
 

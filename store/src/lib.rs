@@ -16,6 +16,7 @@ mod read_model;
 mod sessions;
 mod sqlite;
 mod tally;
+mod tlog;
 mod types;
 mod writer;
 
@@ -32,6 +33,7 @@ pub use copy::{CopyEncoder, EVENT_COLUMNS};
 pub use people::{Login, User};
 pub use read_model::{ReadRow, Statement, Value};
 pub use tally::TallyRow;
+pub use tlog::{entry_bytes, StoredCheckpoint, StoredCosignature};
 pub use types::*;
 pub use writer::{AppendBatch, Writer};
 
@@ -50,6 +52,12 @@ pub enum StoreError {
     /// Another hub became the log's writer: this one may not commit again.
     #[error("another hub has become the log's writer; this one stops writing")]
     Fenced,
+    /// An entry too large for the audit log's tiles: the one event at fault must be isolated.
+    #[error("{0}")]
+    EntryTooLarge(String),
+    /// The stored tree lacks hashes it should have.
+    #[error("the audit log's tree is damaged: {0}")]
+    Tree(String),
 }
 
 impl StoreError {
@@ -57,6 +65,9 @@ impl StoreError {
     /// 54, program limit exceeded; SQLite's "too big"), not its connection or a conflict: the same
     /// rows would fail again, so the batch must be split until the message at fault is found.
     pub fn refuses_the_data(&self) -> bool {
+        if matches!(self, Self::EntryTooLarge(_)) {
+            return true;
+        }
         let Self::Database(sqlx::Error::Database(e)) = self else { return false };
         let code = e.code().unwrap_or_default();
         code.starts_with("22") || code.starts_with("54") || code == "18"

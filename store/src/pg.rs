@@ -14,6 +14,8 @@ pub async fn append(
     epoch: i64,
     first: i64,
     batch: &AppendBatch,
+    entries: &[Vec<u8>],
+    tiles: &[crate::tlog::TileRow],
     recorded_at: DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = pool.begin().await?;
@@ -30,13 +32,14 @@ pub async fn append(
     }
     if !batch.events.is_empty() {
         let mut enc = CopyEncoder::with_capacity(batch.events.len() * 1024);
-        for (i, e) in batch.events.iter().enumerate() {
-            enc.event(first + i as i64, e, &recorded_at);
+        for (i, (e, entry)) in batch.events.iter().zip(entries).enumerate() {
+            enc.event(first + i as i64, e, &recorded_at, entry);
         }
         let mut copy = tx.copy_in_raw(&format!("COPY events ({EVENT_COLUMNS}) FROM STDIN")).await?;
         copy.send(enc.buf).await?;
         copy.finish().await?;
     }
+    crate::tlog::write_tiles!(tx, true, tiles);
     if !batch.cursors.is_empty() {
         let ids: Vec<&str> = batch.cursors.iter().map(|c| c.station_id.as_str()).collect();
         let seqs: Vec<i64> = batch.cursors.iter().map(|c| c.last_seq).collect();

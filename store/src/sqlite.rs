@@ -26,13 +26,20 @@ fn json(r: &SqliteRow, i: usize) -> Result<serde_json::Value> {
     serde_json::from_str(&s).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
-pub async fn append(pool: &SqlitePool, first: i64, batch: &AppendBatch, recorded_at: DateTime<Utc>) -> Result<()> {
+pub async fn append(
+    pool: &SqlitePool,
+    first: i64,
+    batch: &AppendBatch,
+    entries: &[Vec<u8>],
+    tiles: &[crate::tlog::TileRow],
+    recorded_at: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = pool.begin().await?;
-    for (i, e) in batch.events.iter().enumerate() {
+    for (i, (e, entry)) in batch.events.iter().zip(entries).enumerate() {
         sqlx::query(
             "INSERT INTO events (position, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type, \
-             event_version, payload, metadata, station_id, ward_code, occurred_at, recorded_at, raw, signature) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+             event_version, payload, metadata, station_id, ward_code, occurred_at, recorded_at, raw, signature, entry) \
+             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         )
         .bind(first + i as i64)
         .bind(e.event_id.hyphenated().to_string())
@@ -49,9 +56,11 @@ pub async fn append(pool: &SqlitePool, first: i64, batch: &AppendBatch, recorded
         .bind(recorded_at)
         .bind(&e.raw)
         .bind(&e.signature)
+        .bind(entry)
         .execute(&mut *tx)
         .await?;
     }
+    crate::tlog::write_tiles!(tx, false, tiles);
     for c in &batch.cursors {
         sqlx::query("UPDATE stations SET last_seq = ?, last_hash = ?, last_seen_at = ? WHERE station_id = ?")
             .bind(c.last_seq)

@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sqlx::{Connection, PgConnection};
 
+use crate::tlog::{self, TreeWriter};
 use crate::{common, pg, sqlite, Db, NewDeadLetter, NewEvent, RegistryChange, Result, StationCursor, StoreError};
 
 /// Key of the PostgreSQL advisory lock that makes a writer the only one.
@@ -57,6 +58,8 @@ pub struct Writer {
     epoch: i64,
     /// When the lock's session was last seen alive.
     lock_seen: std::time::Instant,
+    /// The audit log's tree as committed.
+    tree: TreeWriter,
 }
 
 impl Writer {
@@ -84,7 +87,8 @@ impl Writer {
             }
             Db::Sqlite(_) => (None, 0),
         };
-        let mut writer = Self { db, next: 0, lock, epoch, lock_seen: std::time::Instant::now() };
+        let mut writer =
+            Self { db, next: 0, lock, epoch, lock_seen: std::time::Instant::now(), tree: TreeWriter::default() };
         writer.reload().await?;
         Ok(writer)
     }
@@ -113,8 +117,19 @@ impl Writer {
         Ok(())
     }
 
+    /// Reads the head and the tree; on a log begun before the audit log, first gives its earlier
+    /// events their entries.
     async fn reload(&mut self) -> Result<()> {
-        self.next = common::head(&self.db).await? + 1;
+        let head = common::head(&self.db).await?;
+        let done = match tlog::first_without_entry(&self.db).await? {
+            Some(first) => first - 1,
+            None => head,
+        };
+        self.tree = TreeWriter::load(&self.db, done as u64).await?;
+        if done < head {
+            tlog::fill_in(&self.db, &mut self.tree, done + 1).await?;
+        }
+        self.next = head + 1;
         Ok(())
     }
 
@@ -130,12 +145,21 @@ impl Writer {
         let recorded_at = DateTime::from_timestamp_micros(Utc::now().timestamp_micros()).expect("now is in range");
         let first = self.next;
         self.keep_lock().await?;
+        let mut tree = self.tree.clone();
+        let mut entries = Vec::with_capacity(batch.events.len());
+        for (i, e) in batch.events.iter().enumerate() {
+            let entry = tlog::entry_bytes(first + i as i64, e, recorded_at)?;
+            tree.push(&entry);
+            entries.push(entry);
+        }
+        let tiles = tree.take_tiles();
         let result = match &self.db {
-            Db::Postgres(p) => pg::append(p, self.epoch, first, batch, recorded_at).await,
-            Db::Sqlite(p) => sqlite::append(p, first, batch, recorded_at).await,
+            Db::Postgres(p) => pg::append(p, self.epoch, first, batch, &entries, &tiles, recorded_at).await,
+            Db::Sqlite(p) => sqlite::append(p, first, batch, &entries, &tiles, recorded_at).await,
         };
         match result {
             Ok(()) => {
+                self.tree = tree;
                 let n = batch.events.len() as i64;
                 self.next += n;
                 Ok(Appended { positions: (first..first + n).collect(), recorded_at })

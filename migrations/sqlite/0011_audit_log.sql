@@ -1,0 +1,31 @@
+-- The audit log: every event's entry bytes (docs/AUDIT.md), made once by the writer in the
+-- transaction that appends the event; the RFC 6962 tree over them as C2SP tlog tiles of 256
+-- hashes, written in the same transaction; the signed checkpoints and the stations' cosignatures.
+ALTER TABLE events ADD COLUMN entry BLOB;
+-- Only a log begun before the audit log has rows without entries; the writer fills them in.
+CREATE INDEX events_without_entry ON events (position) WHERE entry IS NULL;
+
+CREATE TABLE tlog_tiles (
+    level   INTEGER NOT NULL,
+    idx     INTEGER NOT NULL,
+    -- the tile's hashes, 32 bytes each, 1 to 256 of them
+    hashes  BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+);
+
+CREATE TABLE checkpoints (
+    tree_size  INTEGER PRIMARY KEY,
+    root       BLOB NOT NULL,
+    -- the signed note, as served
+    note       TEXT NOT NULL,
+    signed_at  TEXT NOT NULL
+);
+
+CREATE TABLE cosignatures (
+    tree_size    INTEGER NOT NULL REFERENCES checkpoints (tree_size),
+    witness      TEXT NOT NULL,
+    -- the note signature line (C2SP tlog-cosignature)
+    line         TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    PRIMARY KEY (tree_size, witness)
+);
