@@ -30,6 +30,8 @@ pub struct AppState {
     pub ingest_health: Option<ingest::health::IngestHealth>,
     /// Issues stations' NATS users at enrollment (absent when NATS runs without authentication).
     pub nats: Option<std::sync::Arc<bus::credentials::Authority>>,
+    /// Signs the audit log's checkpoints (absent in offline commands).
+    pub checkpoints: Option<audit::Checkpointer>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             hub_key: ingest::IngestConfig::default().hub_key.verifying_key(),
             nats: None,
             ingest_health: None,
+            checkpoints: None,
         }
     }
 }

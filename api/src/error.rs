@@ -50,6 +50,7 @@ impl From<store::StoreError> for ApiError {
         match e {
             store::StoreError::Conflict(m) => Self::Conflict(m),
             store::StoreError::NotFound(m) => Self::NotFound(m),
+            store::StoreError::EntryTooLarge(m) => Self::TooLarge(m),
             other => Self::internal(other),
         }
     }

@@ -24,6 +24,10 @@ pub struct HubOptions {
     pub secure_cookies: bool,
     /// NATS with authentication: stations get their own users, revoked ones are pushed out.
     pub nats: Option<crate::revocations::NatsAdmin>,
+    /// The audit log's origin (its checkpoints' first line, and the log key's name).
+    pub log_origin: String,
+    /// How often a checkpoint is signed while the log grows.
+    pub checkpoint_every: Duration,
 }
 
 impl Default for HubOptions {
@@ -34,6 +38,8 @@ impl Default for HubOptions {
             deadline_check_every: Duration::from_secs(30),
             secure_cookies: false,
             nats: None,
+            log_origin: audit::checkpoints::DEFAULT_ORIGIN.to_string(),
+            checkpoint_every: Duration::from_secs(5),
         }
     }
 }
@@ -105,6 +111,10 @@ impl Hub {
         state.hub_key = hub_key.verifying_key();
         state.ingest_health = Some(ingest.health());
         state.nats = options.nats.as_ref().map(|n| n.authority.clone());
+        // The log key is the hub's key, under the log's origin.
+        let checkpointer = audit::Checkpointer::new(store.clone(), &options.log_origin, (*hub_key).clone())
+            .map_err(|e| anyhow::anyhow!("the log origin `{}` cannot name a key: {e}", options.log_origin))?;
+        state.checkpoints = Some(checkpointer.clone());
         let app = Application::build_on(state.clone(), listener)?;
         let port = app.port();
         let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
@@ -135,6 +145,10 @@ impl Hub {
                     crate::deadlines::watch(reports, staff, every, s).await;
                     Ok(())
                 }
+            }),
+            spawn("checkpoints", &shutdown, {
+                let (s, every) = (shutdown.clone(), options.checkpoint_every);
+                async move { Ok(checkpointer.run(every, s).await?) }
             }),
             spawn("session sweeper", &shutdown, sweep_sessions(store.clone(), shutdown.clone())),
             spawn("http server", &shutdown, {

@@ -66,6 +66,9 @@ pub enum Command {
         /// whose stream the hub's stream takes events from. Repeat it, or comma-separate it.
         #[arg(long = "building", env = "DCS_BUILDINGS", value_delimiter = ',')]
         buildings: Vec<bus::building::BuildingDomain>,
+        /// The audit log's origin: the first line of its checkpoints and its key's name.
+        #[arg(long, env = "DCS_LOG_ORIGIN", default_value = audit::checkpoints::DEFAULT_ORIGIN)]
+        log_origin: String,
     },
     /// Drop every read model (dashboards, work queues) and rebuild it from position 0 of the log.
     Replay {
@@ -87,6 +90,11 @@ pub enum Command {
     Nats {
         #[command(subcommand)]
         command: NatsCommand,
+    },
+    /// The audit log: its verifier key, bundles for auditors, and the offline verifier.
+    Audit {
+        #[command(subcommand)]
+        command: crate::audit::AuditCommand,
     },
     /// Benchmarks (figures in docs/PERFORMANCE.md).
     Bench {
@@ -223,13 +231,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             hub_key_file,
             stream_replicas,
             buildings,
+            log_origin,
         } => {
             let stream = bus::nats::StreamPlan { replicas: stream_replicas, buildings };
             let nats = NatsSettings { url: nats_url, credentials: nats_credentials, stream };
             let hub_key = crate::hub_key::load_or_create(&hub_key_file)?;
-            serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key).await
+            serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key, log_origin).await
         }
         Command::Replay { database_url } => replay(database_url).await,
+        Command::Audit { command } => crate::audit::run(command).await,
         Command::User { command } => crate::users::run(command).await,
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
             plan(&database_url, api::routes::PlanRequest { station_id: station, ward_code: ward, building }).await
@@ -369,6 +379,7 @@ async fn serve(
     deadline_check_secs: u64,
     https: bool,
     hub_key: ed25519_dalek::SigningKey,
+    log_origin: String,
 ) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
     let (client, nats_admin) = connect_nats(nats).await?;
@@ -380,6 +391,8 @@ async fn serve(
         secure_cookies: https || !listen.ip().is_loopback(),
         nats: nats_admin,
         ingest: ingest::IngestConfig { hub_key: std::sync::Arc::new(hub_key), ..Default::default() },
+        log_origin,
+        ..Default::default()
     };
     let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;
     tracing::info!(port = hub.port(), "hub listening");

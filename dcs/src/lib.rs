@@ -2,6 +2,7 @@
 //! product on one machine with simulated stations that are real station agents (`demo`), the
 //! rebuild of read models (`replay`), the rollout plan (`station plan`) and the benchmarks.
 
+pub mod audit;
 pub mod bench;
 pub mod cli;
 pub mod demo;

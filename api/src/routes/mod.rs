@@ -1,6 +1,7 @@
 //! The hub's routes: JSON under `/api/v1`, pages at `/` and `/wards/{code}`.
 
 mod access_log;
+mod audit;
 mod cases;
 pub(crate) mod dashboard;
 mod dead_letters;
@@ -40,8 +41,23 @@ pub fn table() -> Vec<Route> {
     const STAFF: &[Role] = &[WardOfficer, Pc06Staff, Administrator];
     const READERS: &[Role] = &[WardOfficer, Pc06Staff, Auditor, Administrator];
     const CITY: &[Role] = &[Pc06Staff, Auditor, Administrator];
+    const AUDITORS: &[Role] = &[Auditor];
     vec![
         route(Method::GET, "/healthz", Access::Public, false, get(health::healthz)),
+        route(Method::GET, "/tlog/checkpoint", Access::Public, false, get(audit::checkpoint)),
+        route(Method::GET, "/tlog/tile/{*path}", Access::Public, false, get(audit::hash_tile)),
+        route(Method::GET, "/tlog/tile/entries/{*path}", Access::Roles(AUDITORS), true, get(audit::entry_bundle)),
+        route(Method::GET, "/api/v1/audit/checkpoints", Access::Roles(AUDITORS), false, get(audit::checkpoints)),
+        route(
+            Method::POST,
+            "/api/v1/audit/checkpoints",
+            Access::Roles(&[Auditor, Administrator]),
+            true,
+            post(audit::sign),
+        ),
+        route(Method::GET, "/api/v1/audit/proofs/inclusion", Access::Roles(AUDITORS), false, get(audit::inclusion)),
+        route(Method::GET, "/api/v1/audit/proofs/consistency", Access::Roles(AUDITORS), false, get(audit::consistency)),
+        route(Method::GET, "/api/v1/audit/entries/{position}", Access::Roles(AUDITORS), true, get(audit::entry)),
         route(Method::GET, "/api/v1/wards", Access::Public, false, get(dashboard::wards)),
         route(Method::GET, "/api/v1/city/dashboard", Access::Roles(CITY), false, get(dashboard::city)),
         route(Method::GET, "/api/v1/wards/{code}/dashboard", Access::Roles(READERS), false, get(dashboard::ward)),

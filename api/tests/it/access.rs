@@ -11,7 +11,12 @@ use crate::support::{anonymous, person, signed_in, with_cookie, TestHub};
 
 /// A concrete path for a route's pattern.
 fn concrete(pattern: &str) -> String {
-    pattern.replace("{code}", "27097").replace("{aggregate_type}", "data_correction").replace("{id}", "hotline-0001")
+    pattern
+        .replace("{code}", "27097")
+        .replace("{aggregate_type}", "data_correction")
+        .replace("{id}", "hotline-0001")
+        .replace("{*path}", "000.p/1")
+        .replace("{position}", "1")
 }
 
 #[tokio::test]

@@ -1,0 +1,229 @@
+//! The auditor's bundle (`docs/AUDIT.md` section 3): a directory holding `manifest.json` (format,
+//! origin, the log's verifier key, the range of positions), `entries` (the entries' bytes in
+//! position order, each after its length as a big-endian u16, as in a C2SP entry bundle), and
+//! `checkpoints/<tree size>.note` (every signed checkpoint the range covers). Writing one from the
+//! store, and verifying one or a live database.
+
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::Path;
+
+use protocol::merkle::leaf_hash;
+use protocol::tlog::NoteVerifier;
+use serde::{Deserialize, Serialize};
+use store::Store;
+
+use crate::verify::{Failure, Report, Verifier};
+
+pub const FORMAT: &str = "dcs-audit-bundle/1";
+/// Entries read and checked at a time.
+const CHUNK: i64 = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error("{0}: {1}")]
+    Io(String, std::io::Error),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> BundleError + '_ {
+    move |e| BundleError::Io(path.display().to_string(), e)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format: String,
+    pub origin: String,
+    /// The log's verifier key (C2SP signed-note).
+    pub log_key: String,
+    /// First and last position; `from` is 1 (a bundle holds the history from its start).
+    pub from: i64,
+    pub to: i64,
+}
+
+/// Writes the entries `1..=to` (the whole log when `to` is `None`) and the checkpoints they
+/// cover to `dir`; reports progress as entries are written.
+pub async fn export(
+    store: &Store,
+    log_key: &str,
+    to: Option<i64>,
+    dir: &Path,
+    progress: &dyn Fn(u64),
+) -> Result<Manifest, BundleError> {
+    let verifier = NoteVerifier::parse(log_key).map_err(|e| BundleError::Invalid(e.to_string()))?;
+    let head = store.head().await?;
+    let to = to.unwrap_or(head).min(head);
+    std::fs::create_dir_all(dir.join("checkpoints")).map_err(io(dir))?;
+    let path = dir.join("entries");
+    let mut out = BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?);
+    let mut next = 1;
+    while next <= to {
+        let count = CHUNK.min(to - next + 1);
+        for (_, entry) in store.entries(next, count).await? {
+            out.write_all(&(entry.len() as u16).to_be_bytes()).map_err(io(&path))?;
+            out.write_all(&entry).map_err(io(&path))?;
+        }
+        next += count;
+        progress(count as u64);
+    }
+    out.flush().map_err(io(&path))?;
+    for c in store.checkpoints_between(1, to).await? {
+        let path = dir.join("checkpoints").join(format!("{}.note", c.tree_size));
+        std::fs::write(&path, &c.note).map_err(io(&path))?;
+    }
+    let manifest =
+        Manifest { format: FORMAT.into(), origin: verifier.name.clone(), log_key: log_key.into(), from: 1, to };
+    let path = dir.join("manifest.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).expect("serialises")).map_err(io(&path))?;
+    Ok(manifest)
+}
+
+/// The manifest of a bundle.
+pub fn manifest(dir: &Path) -> Result<Manifest, BundleError> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read(&path).map_err(io(&path))?;
+    let m: Manifest = serde_json::from_slice(&text).map_err(|e| BundleError::Invalid(format!("manifest.json: {e}")))?;
+    if m.format != FORMAT || m.from != 1 || m.to < 0 {
+        return Err(BundleError::Invalid(format!("manifest.json: not a {FORMAT} bundle from position 1")));
+    }
+    Ok(m)
+}
+
+/// Verifies a bundle offline against `log_key` (the bundle's own when `None`) and the pinned
+/// checkpoints.
+pub async fn verify_bundle(
+    dir: &Path,
+    log_key: Option<&str>,
+    pins: &[String],
+    progress: &dyn Fn(u64),
+) -> Result<Report, BundleError> {
+    let m = manifest(dir)?;
+    let mut early = Vec::new();
+    if let Some(k) = log_key {
+        if k.trim() != m.log_key {
+            early.push(Failure { position: None, what: "the bundle's log key is not the one given".into() });
+        }
+    }
+    let key = NoteVerifier::parse(log_key.unwrap_or(&m.log_key))
+        .map_err(|e| BundleError::Invalid(format!("log key: {e}")))?;
+    let mut notes = Vec::new();
+    let cdir = dir.join("checkpoints");
+    for f in std::fs::read_dir(&cdir).map_err(io(&cdir))? {
+        let path = f.map_err(io(&cdir))?.path();
+        notes.push(std::fs::read_to_string(&path).map_err(io(&path))?);
+    }
+    let mut v = Verifier::new(&key, &notes, pins);
+    let path = dir.join("entries");
+    let mut input = BufReader::new(std::fs::File::open(&path).map_err(io(&path))?);
+    let mut position = 1i64;
+    loop {
+        let mut chunk = Vec::new();
+        while chunk.len() < CHUNK as usize {
+            let mut len = [0u8; 2];
+            match input.read_exact(&mut len) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+                Err(e) => return Err(io(&path)(e)),
+            }
+            let mut entry = vec![0u8; u16::from_be_bytes(len) as usize];
+            input
+                .read_exact(&mut entry)
+                .map_err(|_| BundleError::Invalid(format!("entries: cut short at position {position}")))?;
+            chunk.push((position, entry));
+            position += 1;
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let n = chunk.len() as u64;
+        v.entries(chunk).await;
+        progress(n);
+    }
+    let mut report = v.finish();
+    if position - 1 != m.to {
+        report.failures.push(Failure {
+            position: None,
+            what: format!("the manifest says {} entries, the bundle holds {}", m.to, position - 1),
+        });
+    }
+    early.append(&mut report.failures);
+    report.failures = early;
+    Ok(report)
+}
+
+/// Verifies the live database: every entry as in a bundle, and also that each event's row says
+/// what its entry says, that the stored tree holds each entry's leaf, and that the station
+/// registry holds the keys the log gave.
+pub async fn verify_database(
+    store: &Store,
+    log_key: &str,
+    pins: &[String],
+    progress: &dyn Fn(u64),
+) -> Result<Report, BundleError> {
+    let key = NoteVerifier::parse(log_key).map_err(|e| BundleError::Invalid(format!("log key: {e}")))?;
+    let head = store.head().await?;
+    let notes: Vec<String> = store.checkpoints_between(1, i64::MAX).await?.into_iter().map(|c| c.note).collect();
+    let mut v = Verifier::new(&key, &notes, pins);
+    let mut rows_failures = Vec::new();
+    let mut next = 1i64;
+    while next <= head {
+        let entries = store.entries(next, CHUNK).await?;
+        let rows = store.read_events(next - 1, CHUNK).await?;
+        for (position, entry) in &entries {
+            match rows.iter().find(|r| r.position == *position) {
+                Some(row) => {
+                    if let Some(what) = crate::verify::row_differs(row, entry) {
+                        rows_failures.push(Failure { position: Some(*position), what });
+                    }
+                }
+                None => rows_failures.push(Failure { position: Some(*position), what: "no event row".into() }),
+            }
+        }
+        // Each leaf against the stored tree's level-0 tiles.
+        let leaves_from = (next - 1) as u64;
+        let mut at = leaves_from;
+        let end = leaves_from + entries.len() as u64;
+        while at < end {
+            let tile = at / 256;
+            let width = ((tile + 1) * 256).min(head as u64) - tile * 256;
+            let stored = store.tile(0, tile, width).await?.unwrap_or_default();
+            while at < end && at < (tile + 1) * 256 {
+                let (position, entry) = &entries[(at - leaves_from) as usize];
+                let off = ((at % 256) * 32) as usize;
+                if stored.get(off..off + 32) != Some(&leaf_hash(entry)[..]) {
+                    rows_failures.push(Failure {
+                        position: Some(*position),
+                        what: "the entry's leaf differs from the stored tree's".into(),
+                    });
+                }
+                at += 1;
+            }
+        }
+        let n = entries.len() as u64;
+        let last = entries.last().map(|(p, _)| *p);
+        v.entries(entries).await;
+        progress(n.max(1));
+        next = match last {
+            Some(p) if p >= next => p + 1,
+            _ => next + CHUNK,
+        };
+    }
+    let registry = store.stations().await?;
+    let mut report = v.finish_with(|stations| {
+        for s in &registry {
+            let logged = stations.key_of(&s.station_id);
+            let held: Option<[u8; 32]> = s.public_key.as_deref().and_then(|k| k.try_into().ok());
+            if held.is_some() && logged != held {
+                rows_failures.push(Failure {
+                    position: None,
+                    what: format!("the registry holds a key for station {} that the log never gave it", s.station_id),
+                });
+            }
+        }
+    });
+    report.failures.splice(0..0, rows_failures);
+    Ok(report)
+}

@@ -1,0 +1,243 @@
+//! The offline verifier: reads the log's entries in order (from a bundle or a live database) and
+//! checks every one. What it checks, and in what order, is `docs/AUDIT.md` section 4: the entry's
+//! position; its leaf in the tree and the root at every signed and pinned checkpoint; for a
+//! station's event, its signature under the key the log itself gave the station at that point,
+//! its sequence and hash chain, and that the domain events are what the domain code derives from
+//! the signed bytes; every aggregate's sequence.
+
+mod derive;
+mod stations;
+
+use std::collections::{BTreeMap, HashMap};
+
+use protocol::merkle::{leaf_hash, Hash};
+use protocol::tlog::{Checkpoint, Frontier, Note, NoteVerifier};
+
+use derive::Derivation;
+pub use stations::Stations;
+
+/// One thing found wrong, at a position when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub position: Option<i64>,
+    pub what: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "position {p}: {}", self.what),
+            None => write!(f, "{}", self.what),
+        }
+    }
+}
+
+/// What a verification found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub entries: u64,
+    pub station_events: u64,
+    pub checkpoints_checked: u64,
+    pub pins_checked: u64,
+    pub stations: usize,
+    pub root: Option<Hash>,
+    pub failures: Vec<Failure>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// At most this many failures are kept; the count goes on.
+const MAX_FAILURES: usize = 1000;
+
+/// A checkpoint to compare the tree with: signed by the log key, or pinned by the auditor.
+struct Expected {
+    checkpoint: Checkpoint,
+    pinned: bool,
+}
+
+pub struct Verifier {
+    frontier: Frontier,
+    next_position: i64,
+    expected: BTreeMap<u64, Vec<Expected>>,
+    stations: Stations,
+    derivation: Derivation,
+    aggregates_seq: HashMap<(String, String), i64>,
+    report: Report,
+    failures_seen: usize,
+}
+
+impl Verifier {
+    /// A verifier of the log whose checkpoints `log_key` signs, with the signed checkpoints
+    /// (notes) to check and those the auditor pinned earlier.
+    pub fn new(log_key: &NoteVerifier, checkpoints: &[String], pins: &[String]) -> Self {
+        let mut v = Self {
+            frontier: Frontier::new(),
+            next_position: 1,
+            expected: BTreeMap::new(),
+            stations: Stations::default(),
+            derivation: Derivation::default(),
+            aggregates_seq: HashMap::new(),
+            report: Report::default(),
+            failures_seen: 0,
+        };
+        for (notes, pinned) in [(checkpoints, false), (pins, true)] {
+            for note in notes {
+                match read_checkpoint(note, log_key) {
+                    Ok(checkpoint) => {
+                        v.expected.entry(checkpoint.size).or_default().push(Expected { checkpoint, pinned })
+                    }
+                    Err(what) => {
+                        let kind = if pinned { "pinned" } else { "signed" };
+                        v.fail(None, format!("a {kind} checkpoint is not the log's: {what}"))
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    fn fail(&mut self, position: Option<i64>, what: String) {
+        self.failures_seen += 1;
+        if self.report.failures.len() < MAX_FAILURES {
+            self.report.failures.push(Failure { position, what });
+        }
+    }
+
+    /// Checks the next entries, in order: `(position the source gives, entry bytes)`.
+    pub async fn entries(&mut self, batch: Vec<(i64, Vec<u8>)>) {
+        let decoded = stations::predecode(&batch, &self.stations);
+        for ((claimed, bytes), pre) in batch.iter().zip(decoded) {
+            self.entry(*claimed, bytes, pre).await;
+        }
+    }
+
+    async fn entry(&mut self, claimed: i64, bytes: &[u8], pre: stations::Predecoded) {
+        let position = self.next_position;
+        if claimed != position {
+            let what = if claimed > position {
+                format!("missing: the next entry found is at position {claimed}")
+            } else {
+                format!("out of order: position {claimed} comes after {}", position - 1)
+            };
+            self.fail(Some(position), what);
+        }
+        self.next_position += 1;
+        self.report.entries += 1;
+        self.frontier.push(leaf_hash(bytes));
+        self.check_checkpoints(position);
+        let entry = match pre.entry {
+            Ok(e) => e,
+            Err(e) => return self.fail(Some(position), format!("the entry cannot be read: {e}")),
+        };
+        if entry.position != position {
+            self.fail(Some(position), format!("the entry says it is position {}", entry.position));
+        }
+        let key = (entry.aggregate_type.clone(), entry.aggregate_id.clone());
+        let seq = self.aggregates_seq.entry(key).or_insert(0);
+        *seq += 1;
+        if entry.aggregate_seq != *seq {
+            let want = *seq;
+            self.fail(Some(position), format!("aggregate sequence {} where {want} was due", entry.aggregate_seq));
+        }
+        if entry.signed.is_some() {
+            self.report.station_events += 1;
+            for what in self.stations.check(&entry, &pre.envelope, pre.signature) {
+                self.fail(Some(position), what);
+            }
+        }
+        let envelope = pre.envelope.as_ref().and_then(|e| e.as_ref().ok());
+        for what in self.derivation.check(&entry, envelope).await {
+            self.fail(Some(position), what);
+        }
+        self.stations.learn(&entry);
+    }
+
+    fn check_checkpoints(&mut self, position: i64) {
+        let size = self.frontier.size();
+        let Some(expected) = self.expected.remove(&size) else { return };
+        let root = self.frontier.root();
+        for e in expected {
+            if e.pinned {
+                self.report.pins_checked += 1;
+            } else {
+                self.report.checkpoints_checked += 1;
+            }
+            if e.checkpoint.root != root {
+                let kind = if e.pinned { "pinned" } else { "signed" };
+                self.fail(
+                    Some(position),
+                    format!("the tree of {size} entries does not have the root of the {kind} checkpoint of that size"),
+                );
+            }
+        }
+    }
+
+    /// Ends the verification: checkpoints beyond the entries read are failures too.
+    pub fn finish(self) -> Report {
+        self.finish_with(|_| {})
+    }
+
+    /// Ends the verification after `more` has looked at the stations as the log left them.
+    pub fn finish_with(mut self, more: impl FnOnce(&Stations)) -> Report {
+        more(&self.stations);
+        let left: Vec<u64> = self.expected.keys().copied().collect();
+        for size in left {
+            let pinned = self.expected[&size].iter().any(|e| e.pinned);
+            let kind = if pinned { "pinned" } else { "signed" };
+            self.fail(
+                None,
+                format!("the {kind} checkpoint of {size} entries is beyond the {} entries read", self.frontier.size()),
+            );
+        }
+        self.report.stations = self.stations.count();
+        self.report.root = (self.frontier.size() > 0).then(|| self.frontier.root());
+        if self.failures_seen > self.report.failures.len() {
+            let more = self.failures_seen - self.report.failures.len();
+            self.report.failures.push(Failure { position: None, what: format!("and {more} more failures") });
+        }
+        self.report
+    }
+}
+
+/// A note's checkpoint, if the log key signed it.
+pub fn read_checkpoint(note: &str, log_key: &NoteVerifier) -> Result<Checkpoint, String> {
+    let note = Note::parse(note).map_err(|e| e.to_string())?;
+    note.verify(log_key).map_err(|e| e.to_string())?;
+    let c = Checkpoint::parse(&note.text).map_err(|e| e.to_string())?;
+    if c.origin != log_key.name {
+        return Err(format!("its origin is `{}`, not `{}`", c.origin, log_key.name));
+    }
+    Ok(c)
+}
+
+/// How an event's row differs from its entry, if it does (a live database's rows are what the
+/// dashboards and ingest read).
+pub fn row_differs(row: &store::StoredEvent, entry: &[u8]) -> Option<String> {
+    let Ok(e) = protocol::tlog::AuditEntry::decode(entry) else { return None };
+    let r = &row.event;
+    let differs = [
+        ("position", e.position == row.position),
+        ("commit time", e.committed_at == row.recorded_at),
+        ("event id", e.event_id == r.event_id),
+        (
+            "aggregate",
+            (&e.aggregate_type, &e.aggregate_id, e.aggregate_seq)
+                == (&r.aggregate_type, &r.aggregate_id, r.aggregate_seq),
+        ),
+        ("event type", (&e.event_type, e.event_version) == (&r.event_type, r.event_version)),
+        ("domain event", e.payload == r.payload),
+        ("metadata", e.metadata == r.metadata),
+        ("station or ward", (&e.station, &e.ward) == (&r.station_id, &r.ward_code)),
+        ("time", e.occurred_at == r.occurred_at),
+        (
+            "signed bytes",
+            e.signed.as_ref().map(|s| (&s.bytes, &s.signature)) == r.raw.as_ref().zip(r.signature.as_ref()),
+        ),
+    ];
+    let what: Vec<&str> = differs.iter().filter(|(_, same)| !same).map(|(w, _)| *w).collect();
+    (!what.is_empty()).then(|| format!("the event's row differs from its entry: {}", what.join(", ")))
+}
