@@ -69,6 +69,9 @@ pub enum Command {
         /// The audit log's origin: the first line of its checkpoints and its key's name.
         #[arg(long, env = "DCS_LOG_ORIGIN", default_value = audit::checkpoints::DEFAULT_ORIGIN)]
         log_origin: String,
+        /// How often the hub signs a checkpoint while the log grows (auditors may also ask for one).
+        #[arg(long, env = "DCS_CHECKPOINT_SECS", default_value_t = 5)]
+        checkpoint_secs: u64,
     },
     /// Drop every read model (dashboards, work queues) and rebuild it from position 0 of the log.
     Replay {
@@ -232,11 +235,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             stream_replicas,
             buildings,
             log_origin,
+            checkpoint_secs,
         } => {
             let stream = bus::nats::StreamPlan { replicas: stream_replicas, buildings };
             let nats = NatsSettings { url: nats_url, credentials: nats_credentials, stream };
             let hub_key = crate::hub_key::load_or_create(&hub_key_file)?;
-            serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key, log_origin).await
+            let log =
+                AuditLogSettings { origin: log_origin, every: std::time::Duration::from_secs(checkpoint_secs.max(1)) };
+            serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key, log).await
         }
         Command::Replay { database_url } => replay(database_url).await,
         Command::Audit { command } => crate::audit::run(command).await,
@@ -371,6 +377,12 @@ async fn connect_nats(nats: &NatsSettings) -> anyhow::Result<(bus::nats::Client,
     Ok((client, Some(api::revocations::NatsAdmin { authority, system })))
 }
 
+/// The audit log's name and how often its checkpoints are signed.
+struct AuditLogSettings {
+    origin: String,
+    every: std::time::Duration,
+}
+
 /// The production hub until Ctrl-C or SIGTERM, or until a part of it fails.
 async fn serve(
     database_url: &str,
@@ -379,7 +391,7 @@ async fn serve(
     deadline_check_secs: u64,
     https: bool,
     hub_key: ed25519_dalek::SigningKey,
-    log_origin: String,
+    log: AuditLogSettings,
 ) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
     let (client, nats_admin) = connect_nats(nats).await?;
@@ -391,8 +403,8 @@ async fn serve(
         secure_cookies: https || !listen.ip().is_loopback(),
         nats: nats_admin,
         ingest: ingest::IngestConfig { hub_key: std::sync::Arc::new(hub_key), ..Default::default() },
-        log_origin,
-        ..Default::default()
+        log_origin: log.origin,
+        checkpoint_every: log.every,
     };
     let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;
     tracing::info!(port = hub.port(), "hub listening");

@@ -102,7 +102,8 @@ pub(crate) fn registry_changes(
             StationLifecycleEvent::StationActivated { .. }
             | StationLifecycleEvent::StationSuspended { .. }
             | StationLifecycleEvent::StationResumed { .. }
-            | StationLifecycleEvent::StationHeartbeatRecorded { .. } => continue,
+            | StationLifecycleEvent::StationHeartbeatRecorded { .. }
+            | StationLifecycleEvent::StationEventRejected { .. } => continue,
         });
     }
     Ok(changes)

@@ -245,6 +245,10 @@ impl<'a> Tally<'a> {
                 |err| tracing::warn!(position = e.position, error = %err, "an event the dashboard cannot read"),
             )
             .ok();
+        if matches!(event, Some(AnyEvent::Station(StationLifecycleEvent::StationEventRejected { .. }))) {
+            // The hub refused it: kept in the log for the station's chain, not a use of the station.
+            return;
+        }
         let heartbeat = event.as_ref().and_then(|event| heartbeat_of(event, e.occurred_at));
         if heartbeat.is_none() {
             *self.interactions.entry((ward, e.event_type.as_str(), day)).or_default() += 1;

@@ -52,7 +52,7 @@ pub async fn append(
         .bind(e.metadata.to_string())
         .bind(&e.station_id)
         .bind(&e.ward_code)
-        .bind(e.occurred_at)
+        .bind(crate::tlog::micros(e.occurred_at))
         .bind(recorded_at)
         .bind(&e.raw)
         .bind(&e.signature)

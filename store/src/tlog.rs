@@ -14,6 +14,12 @@ use sqlx::Row;
 use crate::dialect::sql;
 use crate::*;
 
+/// A time as the database keeps it: to the microsecond (rounded down), so that an entry and its
+/// row say the same.
+pub(crate) fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(t.timestamp_micros()).expect("a time in range")
+}
+
 /// The entry bytes of `e` appended at `position`, committed at `at`.
 pub fn entry_bytes(position: i64, e: &NewEvent, at: DateTime<Utc>) -> Result<Vec<u8>> {
     let entry = AuditEntry {
@@ -30,7 +36,7 @@ pub fn entry_bytes(position: i64, e: &NewEvent, at: DateTime<Utc>) -> Result<Vec
         metadata: e.metadata.clone(),
         station: e.station_id.clone(),
         ward: e.ward_code.clone(),
-        occurred_at: e.occurred_at,
+        occurred_at: micros(e.occurred_at),
         signed: match (&e.raw, &e.signature) {
             (Some(bytes), Some(signature)) => Some(SignedBytes { bytes: bytes.clone(), signature: signature.clone() }),
             _ => None,

@@ -32,6 +32,17 @@ impl TestDb {
         Self { url, name: Some(name), _dir: None }
     }
 
+    /// A new PostgreSQL database holding a copy of this one (which no one may be connected to).
+    pub async fn copy(&self) -> Self {
+        let source = self.name.as_deref().expect("a PostgreSQL test database");
+        let admin = pg_admin_url();
+        let name = format!("dcs_t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {source}")).execute(&mut conn).await.unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').expect("ends with /database").0);
+        Self { url, name: Some(name), _dir: None }
+    }
+
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("hub.sqlite").display());

@@ -32,20 +32,27 @@ impl Derivation {
                     .push(format!("{} events derived from the previous station event are missing", self.pending.len()));
                 self.pending.clear();
             }
-            match self.derive(entry, env).await {
-                Ok((mut derived, state)) => {
-                    let first = derived.remove(0);
-                    if same(&first, entry) {
-                        self.aggregates.insert(key, state);
-                        self.pending.extend(derived);
-                        return failures;
-                    }
-                    failures.push(format!(
-                        "the domain event is not what the signed bytes give (derived {} {})",
-                        first.event_type, first.payload
-                    ));
+            if super::rejected_event(entry).is_some() {
+                // The hub refused these bytes: the domain must refuse them too.
+                if self.derive(env, None).await.is_ok() {
+                    failures.push("the hub rejected a station event that the domain accepts".into());
                 }
-                Err(e) => failures.push(e),
+            } else {
+                match self.derive(env, Some(entry)).await {
+                    Ok((mut derived, state)) => {
+                        let first = derived.remove(0);
+                        if same(&first, entry) {
+                            self.aggregates.insert(key, state);
+                            self.pending.extend(derived);
+                            return failures;
+                        }
+                        failures.push(format!(
+                            "the domain event is not what the signed bytes give (derived {} {})",
+                            first.event_type, first.payload
+                        ));
+                    }
+                    Err(e) => failures.push(e),
+                }
             }
         } else if let Some(derived) = self.pending.pop_front() {
             if same(&derived, entry) {
@@ -73,20 +80,26 @@ impl Derivation {
     }
 
     /// Runs the station event's command on a copy of its aggregate: the derived events and the
-    /// aggregate holding them.
-    async fn derive(&self, entry: &AuditEntry, env: &Envelope) -> Result<(Vec<SerializedEvent>, AnyAggregate), String> {
+    /// aggregate holding them. With `entry`, the event must go to the entry's aggregate.
+    async fn derive(
+        &self,
+        env: &Envelope,
+        entry: Option<&AuditEntry>,
+    ) -> Result<(Vec<SerializedEvent>, AnyAggregate), String> {
         let event = StationEvent::parse(&env.kind, env.schema, &env.payload)
             .map_err(|e| format!("the signed payload is refused: {e}"))?;
         let routed = route(event, &Origin::of(env));
-        if (routed.aggregate_type, routed.aggregate_id.as_str())
-            != (entry.aggregate_type.as_str(), entry.aggregate_id.as_str())
-        {
-            return Err(format!(
-                "the signed bytes go to {}/{}, the entry is on {}/{}",
-                routed.aggregate_type, routed.aggregate_id, entry.aggregate_type, entry.aggregate_id
-            ));
+        if let Some(entry) = entry {
+            if (routed.aggregate_type, routed.aggregate_id.as_str())
+                != (entry.aggregate_type.as_str(), entry.aggregate_id.as_str())
+            {
+                return Err(format!(
+                    "the signed bytes go to {}/{}, the entry is on {}/{}",
+                    routed.aggregate_type, routed.aggregate_id, entry.aggregate_type, entry.aggregate_id
+                ));
+            }
         }
-        let key = (entry.aggregate_type.clone(), entry.aggregate_id.clone());
+        let key = (routed.aggregate_type.to_string(), routed.aggregate_id.clone());
         let agg = match self.aggregates.get(&key) {
             Some(a) => a.clone(),
             None => AnyAggregate::new(routed.aggregate_type).map_err(|e| e.to_string())?,

@@ -10,6 +10,7 @@ mod stations;
 
 use std::collections::{BTreeMap, HashMap};
 
+use domain::aggregates::{AnyEvent, StationLifecycleEvent};
 use protocol::merkle::{leaf_hash, Hash};
 use protocol::tlog::{Checkpoint, Frontier, Note, NoteVerifier};
 
@@ -52,6 +53,15 @@ impl Report {
 
 /// At most this many failures are kept; the count goes on.
 const MAX_FAILURES: usize = 1000;
+
+/// The station event a `StationEventRejected` entry keeps (its sequence and id), if it is one: the
+/// entry carries that event's signed bytes, which the hub refused after they moved the chain.
+pub(crate) fn rejected_event(entry: &protocol::tlog::AuditEntry) -> Option<(u64, uuid::Uuid)> {
+    match AnyEvent::read(&entry.aggregate_type, &entry.event_type, entry.event_version, &entry.payload) {
+        Ok(AnyEvent::Station(StationLifecycleEvent::StationEventRejected { seq, event, .. })) => Some((seq, event)),
+        _ => None,
+    }
+}
 
 /// A checkpoint to compare the tree with: signed by the log key, or pinned by the auditor.
 struct Expected {

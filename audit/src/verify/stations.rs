@@ -103,8 +103,16 @@ impl Stations {
             failures
                 .push(format!("the signed bytes are station {}'s, the entry names {station}", env.station.as_str()));
         }
-        if env.id != entry.event_id {
-            failures.push(format!("the signed event is {}, the entry names {}", env.id, entry.event_id));
+        match super::rejected_event(entry) {
+            Some((seq, id)) if (seq, id) != (env.seq, env.id) => failures.push(format!(
+                "the signed event is {} at sequence {}, the rejection names {id} at {seq}",
+                env.id, env.seq
+            )),
+            Some(_) => {}
+            None if env.id != entry.event_id => {
+                failures.push(format!("the signed event is {}, the entry names {}", env.id, entry.event_id))
+            }
+            None => {}
         }
         if env.seq != state.seq + 1 {
             failures.push(format!("station {station}'s sequence jumps from {} to {}", state.seq, env.seq));
@@ -119,7 +127,7 @@ impl Stations {
 
     /// Learns what a station entry says of its key.
     pub fn learn(&mut self, entry: &AuditEntry) {
-        if entry.aggregate_type != "station" {
+        if entry.aggregate_type != <domain::aggregates::Station as domain::aggregates::Aggregate>::TYPE {
             return;
         }
         let Ok(AnyEvent::Station(event)) =

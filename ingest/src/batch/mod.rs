@@ -11,6 +11,7 @@ mod chain;
 mod equivocation;
 mod isolate;
 mod payload;
+mod rejection;
 pub(crate) mod sample;
 mod seen;
 
@@ -228,7 +229,7 @@ impl Ingest {
             cursors.insert(a.env.station.to_string(), chain::after(&a.env, d.bytes));
             in_batch.insert(a.env.id, i);
             // 4. Payload and command; 5. append.
-            let fate = self.apply(d, a, &mut batch.append, now).await;
+            let fate = self.apply(d, a, &mut batch.append, now).await?;
             batch.settle(fate);
         }
         batch.append.cursors = self.moved_cursors(&cursors, now);

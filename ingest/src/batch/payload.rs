@@ -9,7 +9,7 @@ use store::AppendBatch;
 use super::authenticate::Authentic;
 use super::{append, refused, Fate, Received};
 use crate::reasons::{COMMAND_REJECTED, INVALID_PAYLOAD};
-use crate::Ingest;
+use crate::{Ingest, IngestError};
 
 impl Ingest {
     /// Runs the event's command on its aggregate; on success appends its events to `append`.
@@ -19,16 +19,22 @@ impl Ingest {
         a: Authentic,
         append: &mut AppendBatch,
         now: DateTime<Utc>,
-    ) -> Fate {
+    ) -> Result<Fate, IngestError> {
         let rejected = |reason: &str, detail: String| refused(d, &a.env, ReceiptStatus::Rejected, reason, detail, now);
-        let routed = match a.routed {
-            Ok(routed) => routed,
-            Err(e) => return rejected(INVALID_PAYLOAD, e.to_string()),
+        let routed = match &a.routed {
+            Ok(routed) => routed.clone(),
+            Err(e) => {
+                self.record_rejection(d, &a, INVALID_PAYLOAD, append, now).await?;
+                return Ok(rejected(INVALID_PAYLOAD, e.to_string()));
+            }
         };
         let cached = self.cache.get_mut(routed.aggregate_type, &routed.aggregate_id).expect("loaded with the batch");
         let events = match cached.state.execute(routed.command).await {
             Ok(events) => events,
-            Err(e) => return rejected(COMMAND_REJECTED, e.to_string()),
+            Err(e) => {
+                self.record_rejection(d, &a, COMMAND_REJECTED, append, now).await?;
+                return Ok(rejected(COMMAND_REJECTED, e.to_string()));
+            }
         };
         if cached.ward.is_none() {
             cached.ward = Some(a.env.ward.to_string());
@@ -44,6 +50,6 @@ impl Ingest {
             first_seq,
             events,
         ));
-        Fate::Accepted { env: a.env, index }
+        Ok(Fate::Accepted { env: a.env, index })
     }
 }

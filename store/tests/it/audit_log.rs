@@ -25,7 +25,8 @@ fn event(i: usize) -> NewEvent {
         metadata: serde_json::json!({"station": "st-1"}),
         station_id: Some("st-1".into()),
         ward_code: Some("27097".into()),
-        occurred_at: "2025-10-10T02:15:00.123456Z".parse().unwrap(),
+        // Nanoseconds, as `Utc::now()` gives them: the entry and the row keep the same microseconds.
+        occurred_at: "2025-10-10T02:15:00.123456789Z".parse().unwrap(),
         raw: i.is_multiple_of(2).then(|| format!("{{\"n\":{i}}}").into_bytes()),
         signature: i.is_multiple_of(2).then(|| vec![9; 64]),
     }
@@ -57,6 +58,7 @@ async fn every_append_gives_its_events_entries_and_a_tree_whose_proofs_verify(db
         assert_eq!((e.position, *position), (stored.position, stored.position));
         assert_eq!(e.committed_at, stored.recorded_at);
         assert_eq!(e.payload, stored.event.payload);
+        assert_eq!(e.occurred_at, stored.event.occurred_at);
         assert_eq!(e.signed.map(|s| s.bytes), stored.event.raw);
     }
     let leaves = leaves(&store).await;

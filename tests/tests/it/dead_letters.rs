@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use async_nats::HeaderMap;
 use chrono::Utc;
+use domain::aggregates::{AnyEventType, StationLifecycleEventType};
 use ed25519_dalek::SigningKey;
 use futures::StreamExt;
 use protocol::{chain_hash, sign, subjects, ChainHash, Receipt, ReceiptStatus, GENESIS};
@@ -115,7 +116,19 @@ async fn bad_events_are_dead_lettered_with_their_reason_and_the_dashboards_do_no
     let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
     let n: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM events WHERE raw IS NOT NULL").fetch_one(&pool).await.unwrap();
-    assert_eq!(n, 1);
+    assert_eq!(n, 2, "the accepted event, and the rejected one kept for the station's chain");
+    let kept: (String, Vec<u8>) = sqlx::query_as(
+        "SELECT e.event_type, e.raw FROM events e WHERE e.raw IS NOT NULL AND e.aggregate_type = 'station'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let dead: Vec<u8> = sqlx::query_scalar("SELECT raw FROM dead_letters WHERE reason = 'invalid_payload'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let rejected = AnyEventType::Station(StationLifecycleEventType::StationEventRejected).name().to_string();
+    assert_eq!(kept, (rejected, dead), "the rejected bytes are in the log");
 
     // The invalid payload advanced the chain: seq 3 after it is accepted.
     let id3 = Uuid::now_v7();

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `dcs` and `station-agent` binaries, a fresh PostgreSQL database and
 //! a private NATS server per test.
 
+mod audit;
 mod chaos;
 mod cluster;
 mod dead_letters;

@@ -70,6 +70,18 @@ pub enum StationCommand {
         conflicting_chain: String,
         at: DateTime<Utc>,
     },
+    /// The hub: an authentic, in-chain event of the station whose payload or command was refused.
+    /// It moved the station's chain, so the log keeps it (with its signed bytes) for auditors.
+    RecordRejectedEvent {
+        seq: u64,
+        /// The station's event.
+        event: Uuid,
+        kind: String,
+        /// The dead letter's reason (`invalid_payload`, `command_rejected`); never its detail,
+        /// which may quote what a resident typed.
+        reason: String,
+        at: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
@@ -121,6 +133,15 @@ pub enum StationLifecycleEvent {
         conflicting_chain: String,
         at: DateTime<Utc>,
     },
+    /// Station event `seq` (`event`, of `kind`) was authentic and in its chain but refused for
+    /// `reason`; its signed bytes are in this entry of the log and in the dead letters.
+    StationEventRejected {
+        seq: u64,
+        event: Uuid,
+        kind: String,
+        reason: String,
+        at: DateTime<Utc>,
+    },
 }
 
 version_one!(StationLifecycleEvent);
@@ -137,7 +158,8 @@ impl Concerns for StationLifecycleEvent {
             | Self::StationDecommissioned { .. }
             | Self::StationHeartbeatRecorded { .. }
             | Self::StationKeyRotated { .. }
-            | Self::StationEquivocated { .. } => None,
+            | Self::StationEquivocated { .. }
+            | Self::StationEventRejected { .. } => None,
         }
     }
 }
@@ -155,6 +177,7 @@ impl StationLifecycleEventType {
             Self::StationHeartbeatRecorded => EventInfo::case("Trạm: báo trạng thái"),
             Self::StationKeyRotated => EventInfo::case("Trạm: đổi khóa"),
             Self::StationEquivocated => EventInfo::case("Trạm: ký hai lịch sử, khóa bị thu hồi"),
+            Self::StationEventRejected => EventInfo::case("Trạm: sự kiện bị từ chối"),
         }
     }
 }
@@ -261,6 +284,10 @@ impl Aggregate for Station {
                 }
                 StationLifecycleEvent::StationEquivocated { seq, conflicting_event, conflicting_chain, at }
             }
+            StationCommand::RecordRejectedEvent { seq, event, kind, reason, at } => {
+                require(self.status, &[Enrolled, Active, Suspended], "have an event rejected")?;
+                StationLifecycleEvent::StationEventRejected { seq, event, kind, reason, at }
+            }
         };
         sink.write(event, self).await;
         Ok(())
@@ -293,6 +320,7 @@ impl Aggregate for Station {
                 self.equivocated = false;
             }
             StationLifecycleEvent::StationEquivocated { .. } => self.equivocated = true,
+            StationLifecycleEvent::StationEventRejected { .. } => {}
         }
     }
 }

@@ -198,3 +198,26 @@ fn a_station_that_signed_two_histories_is_recorded_once_until_its_key_is_rotated
         .when(equivocation(3))
         .then_expect_error_message("this station is planned but not enrolled; it cannot have its key revoked");
 }
+
+#[test]
+fn an_authentic_event_refused_by_the_hub_is_kept_in_the_station_log_by_its_reason_alone() {
+    let rejected = |seq| StationCommand::RecordRejectedEvent {
+        seq,
+        event: uuid::Uuid::from_u128(seq as u128),
+        kind: "payment.made".into(),
+        reason: "command_rejected".into(),
+        at: at(20),
+    };
+    station(vec![planned(), enrolled(), activated()]).when(rejected(4)).then_expect_events(vec![
+        StationLifecycleEvent::StationEventRejected {
+            seq: 4,
+            event: uuid::Uuid::from_u128(4),
+            kind: "payment.made".into(),
+            reason: "command_rejected".into(),
+            at: at(20),
+        },
+    ]);
+    station(vec![planned()])
+        .when(rejected(1))
+        .then_expect_error_message("this station is planned but not enrolled; it cannot have an event rejected");
+}
