@@ -96,6 +96,7 @@ impl Hub {
         shutdown: CancellationToken,
     ) -> anyhow::Result<Self> {
         let lookups = link.lookups().await?;
+        let announcer = link.announcer();
         let hub_key = options.ingest.hub_key.clone();
         // Until this hub is the log's writer (at once, unless another hub is), its socket answers
         // as a standby.
@@ -115,6 +116,7 @@ impl Hub {
         let checkpointer = audit::Checkpointer::new(store.clone(), &options.log_origin, (*hub_key).clone())
             .map_err(|e| anyhow::anyhow!("the log origin `{}` cannot name a key: {e}", options.log_origin))?;
         state.checkpoints = Some(checkpointer.clone());
+        let mut signed = checkpointer.subscribe();
         let app = Application::build_on(state.clone(), listener)?;
         let port = app.port();
         let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
@@ -149,6 +151,21 @@ impl Hub {
             spawn("checkpoints", &shutdown, {
                 let (s, every) = (shutdown.clone(), options.checkpoint_every);
                 async move { Ok(checkpointer.run(every, s).await?) }
+            }),
+            spawn("checkpoint announcements", &shutdown, {
+                let s = shutdown.clone();
+                async move {
+                    loop {
+                        tokio::select! {
+                            _ = s.cancelled() => return Ok(()),
+                            note = signed.recv() => match note {
+                                Ok(note) => announcer.announce(&note).await,
+                                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                                Err(_) => return Ok(()),
+                            }
+                        }
+                    }
+                }
             }),
             spawn("session sweeper", &shutdown, sweep_sessions(store.clone(), shutdown.clone())),
             spawn("http server", &shutdown, {

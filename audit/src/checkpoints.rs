@@ -30,6 +30,7 @@ pub struct Checkpointer {
     store: Store,
     signer: Arc<NoteSigner>,
     lock: Arc<Mutex<()>>,
+    signed: tokio::sync::broadcast::Sender<String>,
 }
 
 impl Checkpointer {
@@ -39,7 +40,17 @@ impl Checkpointer {
         origin: &str,
         key: ed25519_dalek::SigningKey,
     ) -> Result<Self, protocol::tlog::note::NoteError> {
-        Ok(Self { store, signer: Arc::new(NoteSigner::new(origin, key)?), lock: Arc::new(Mutex::new(())) })
+        Ok(Self {
+            store,
+            signer: Arc::new(NoteSigner::new(origin, key)?),
+            lock: Arc::new(Mutex::new(())),
+            signed: tokio::sync::broadcast::channel(16).0,
+        })
+    }
+
+    /// Each checkpoint as it is signed (its note), for announcing to stations.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.signed.subscribe()
     }
 
     pub fn origin(&self) -> &str {
@@ -76,6 +87,7 @@ impl Checkpointer {
         };
         self.store.save_checkpoint(&c).await?;
         tracing::debug!(size, "checkpoint signed");
+        let _ = self.signed.send(c.note.clone());
         Ok(Some(c))
     }
 

@@ -57,6 +57,8 @@ pub trait StationLink: Send + Sync {
     async fn lookup(&self, subject: &str, request: &LookupRequest) -> Result<Sealed>;
     /// Receipts sent to this station, sealed by the hub (the station opens them with its key).
     async fn receipts(&self, subject: &str) -> Result<BoxStream<'static, Sealed>>;
+    /// The checkpoints the hub announces (signed notes, unchecked: only a wake-up to witness).
+    async fn checkpoints(&self) -> Result<BoxStream<'static, String>>;
 }
 
 /// A station event delivered to the hub, to be acked once its outcome is committed.
@@ -124,4 +126,39 @@ pub trait HubLink: Send + Sync {
     async fn send_receipt(&self, subject: &str, receipt: &Sealed) -> Result<()>;
     /// Lookup requests from stations.
     async fn lookups(&self) -> Result<BoxStream<'static, LookupCall>>;
+    /// What announces the hub's checkpoints to stations, for the checkpoint signer.
+    fn announcer(&self) -> Announcer;
+}
+
+/// Announces signed checkpoints to every station (best effort: a station also asks on its own).
+#[derive(Clone)]
+pub struct Announcer(AnnouncerKind);
+
+#[derive(Clone)]
+enum AnnouncerKind {
+    Nats(async_nats::Client),
+    Memory(tokio::sync::broadcast::Sender<String>),
+}
+
+impl Announcer {
+    pub(crate) fn nats(client: async_nats::Client) -> Self {
+        Self(AnnouncerKind::Nats(client))
+    }
+
+    pub(crate) fn memory(tx: tokio::sync::broadcast::Sender<String>) -> Self {
+        Self(AnnouncerKind::Memory(tx))
+    }
+
+    pub async fn announce(&self, note: &str) {
+        match &self.0 {
+            AnnouncerKind::Nats(c) => {
+                if let Err(e) = c.publish(protocol::subjects::CHECKPOINTS, note.to_string().into()).await {
+                    tracing::debug!(error = %e, "cannot announce a checkpoint");
+                }
+            }
+            AnnouncerKind::Memory(tx) => {
+                let _ = tx.send(note.to_string());
+            }
+        }
+    }
 }

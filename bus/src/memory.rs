@@ -27,6 +27,7 @@ struct Inner {
     receipts: Mutex<HashMap<String, broadcast::Sender<Sealed>>>,
     lookup_tx: mpsc::Sender<LookupCall>,
     lookup_rx: Mutex<Option<mpsc::Receiver<LookupCall>>>,
+    checkpoints: broadcast::Sender<String>,
 }
 
 /// One bus shared by the hub and every simulated station of the process.
@@ -45,6 +46,7 @@ impl Default for MemoryBus {
                 receipts: Mutex::new(HashMap::new()),
                 lookup_tx,
                 lookup_rx: Mutex::new(Some(lookup_rx)),
+                checkpoints: broadcast::channel(16).0,
             }),
         }
     }
@@ -110,9 +112,13 @@ impl StationLink for MemoryBus {
         let rx = self.receipt_sender(subject).subscribe();
         Ok(tokio_stream_from(rx))
     }
+
+    async fn checkpoints(&self) -> Result<BoxStream<'static, String>> {
+        Ok(tokio_stream_from(self.inner.checkpoints.subscribe()))
+    }
 }
 
-fn tokio_stream_from(rx: broadcast::Receiver<Sealed>) -> BoxStream<'static, Sealed> {
+fn tokio_stream_from<T: Clone + Send + 'static>(rx: broadcast::Receiver<T>) -> BoxStream<'static, T> {
     futures::stream::unfold(rx, |mut rx| async move {
         loop {
             match rx.recv().await {
@@ -169,5 +175,9 @@ impl HubLink for MemoryBus {
             .take()
             .ok_or_else(|| BusError::Other("the lookup stream of an in-process bus can be taken once".into()))?;
         Ok(futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) }).boxed())
+    }
+
+    fn announcer(&self) -> crate::Announcer {
+        crate::Announcer::memory(self.inner.checkpoints.clone())
     }
 }

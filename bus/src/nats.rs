@@ -154,6 +154,15 @@ impl StationLink for NatsStation {
             })
             .boxed())
     }
+
+    async fn checkpoints(&self) -> Result<BoxStream<'static, String>> {
+        let sub = self
+            .client
+            .subscribe(subjects::CHECKPOINTS.to_string())
+            .await
+            .map_err(|e| BusError::Unreachable(e.to_string()))?;
+        Ok(sub.filter_map(|m| async move { String::from_utf8(m.payload.to_vec()).ok() }).boxed())
+    }
 }
 
 /// The hub's signature of a sealed message, as its header.
@@ -351,5 +360,9 @@ impl HubLink for NatsHub {
                 }
             })
             .boxed())
+    }
+
+    fn announcer(&self) -> crate::Announcer {
+        crate::Announcer::nats(self.client.clone())
     }
 }

@@ -12,6 +12,7 @@ pub mod reasons;
 pub mod receipts;
 pub mod staff;
 mod stations;
+pub mod witness;
 
 use std::time::Duration;
 

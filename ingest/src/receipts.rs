@@ -91,7 +91,11 @@ pub async fn serve_lookups(
                     return;
                 }
             };
-            let _ = call.reply.send(Sealed::seal(&LookupReply { receipts }, &hub_key));
+            let witness = match (&call.request.witness, &station) {
+                (Some(req), Some(station)) => crate::witness::answer(&store, station, req).await,
+                _ => None,
+            };
+            let _ = call.reply.send(Sealed::seal(&LookupReply { receipts, witness }, &hub_key));
         });
     }
 }

@@ -48,6 +48,8 @@ pub struct StationHeartbeat {
     pub agent_version: String,
     pub outbox_depth: i64,
     pub clock_skew_ms: i64,
+    /// The station found the hub's log forked (what it found), as of its last heartbeat.
+    pub log_alarm: Option<String>,
 }
 
 /// A ward's figures as read from the tables.
@@ -171,6 +173,7 @@ struct StationRow {
     agent_version: Option<String>,
     outbox_depth: Option<i64>,
     clock_skew_ms: Option<i64>,
+    log_alarm: Option<String>,
     key_revoked_at: Option<DateTime<Utc>>,
 }
 
@@ -188,6 +191,7 @@ impl StationRow {
                 agent_version: self.agent_version.unwrap_or_default(),
                 outbox_depth: self.outbox_depth.unwrap_or_default(),
                 clock_skew_ms: self.clock_skew_ms.unwrap_or_default(),
+                log_alarm: self.log_alarm,
             }),
             key_revoked_at: self.key_revoked_at,
         }
@@ -200,6 +204,7 @@ struct Heartbeat {
     agent_version: Option<String>,
     outbox_depth: Option<i64>,
     clock_skew_ms: Option<i64>,
+    log_alarm: Option<String>,
 }
 
 impl Projection for Model {
@@ -337,6 +342,7 @@ fn heartbeat_of(event: &AnyEvent, at: DateTime<Utc>) -> Option<Heartbeat> {
         agent_version,
         outbox_depth,
         clock_skew_ms,
+        log_alarm,
         ..
     }) = event
     else {
@@ -347,21 +353,24 @@ fn heartbeat_of(event: &AnyEvent, at: DateTime<Utc>) -> Option<Heartbeat> {
         agent_version: Some(agent_version.clone()),
         outbox_depth: Some(i64::try_from(*outbox_depth).unwrap_or(i64::MAX)),
         clock_skew_ms: Some(*clock_skew_ms),
+        log_alarm: log_alarm.clone(),
     })
 }
 
 fn station_statement(s: StationActivity, beat: Heartbeat) -> Statement {
     Statement::new(
         "INSERT INTO station_activity (station_id, ward_code, events, last_seen_at, last_event_at, last_position, \
-         heartbeat_at, agent_version, outbox_depth, clock_skew_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (station_id) DO UPDATE SET \
+         heartbeat_at, agent_version, outbox_depth, clock_skew_ms, log_alarm) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (station_id) DO UPDATE SET \
          ward_code = excluded.ward_code, events = station_activity.events + excluded.events, \
          last_seen_at = excluded.last_seen_at, last_event_at = excluded.last_event_at, \
          last_position = excluded.last_position, \
          heartbeat_at = COALESCE(excluded.heartbeat_at, station_activity.heartbeat_at), \
          agent_version = COALESCE(excluded.agent_version, station_activity.agent_version), \
          outbox_depth = COALESCE(excluded.outbox_depth, station_activity.outbox_depth), \
-         clock_skew_ms = COALESCE(excluded.clock_skew_ms, station_activity.clock_skew_ms)",
+         clock_skew_ms = COALESCE(excluded.clock_skew_ms, station_activity.clock_skew_ms), \
+         log_alarm = CASE WHEN excluded.heartbeat_at IS NULL THEN station_activity.log_alarm \
+         ELSE excluded.log_alarm END",
         vec![
             s.station_id.into(),
             s.ward_code.into(),
@@ -373,6 +382,7 @@ fn station_statement(s: StationActivity, beat: Heartbeat) -> Statement {
             beat.agent_version.into(),
             beat.outbox_depth.into(),
             beat.clock_skew_ms.into(),
+            beat.log_alarm.into(),
         ],
     )
 }
@@ -456,7 +466,7 @@ impl WardDashboard {
         let filter = if ward.is_some() { "WHERE ward_code = $1" } else { "" };
         let q = format!(
             "SELECT station_id, ward_code, events, last_seen_at, last_event_at, last_position, heartbeat_at, \
-             agent_version, outbox_depth, clock_skew_ms, key_revoked_at FROM station_activity {filter} \
+             agent_version, outbox_depth, clock_skew_ms, log_alarm, key_revoked_at FROM station_activity {filter} \
              ORDER BY station_id"
         );
         let rows: Vec<StationRow> =

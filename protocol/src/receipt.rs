@@ -45,12 +45,18 @@ pub struct Receipt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LookupRequest {
     pub events: Vec<Uuid>,
+    /// The station witnessing the log (`docs/AUDIT.md` section 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<crate::tlog::witness::WitnessRequest>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct LookupReply {
     /// Receipts for the events the hub has an outcome for; the others it has not seen.
     pub receipts: Vec<Receipt>,
+    /// The latest checkpoint with its proofs, when the station witnesses the log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<crate::tlog::witness::WitnessReply>,
 }
 
 /// What the hub sends a station, sealed: the exact JSON bytes of a [`Receipt`] or a

@@ -34,6 +34,10 @@ pub fn inbox_prefix(station: &str) -> String {
     format!("_INBOX_{station}")
 }
 
+/// Where the hub announces each checkpoint it signs (the signed note): a station that hears one
+/// asks for proofs and witnesses it. Trust comes from the proofs, not from this message.
+pub const CHECKPOINTS: &str = "dcs.v1.checkpoints";
+
 /// All lookup requests, for the hub's subscription.
 pub const LOOKUP_ALL: &str = "dcs.v1.lookup.*.*";
 

@@ -46,6 +46,8 @@ pub struct Agent {
     pub recorded: Arc<Notify>,
     /// The station clock minus the hub's, in milliseconds, as estimated since the last heartbeat.
     skew_ms: std::sync::Mutex<Option<i64>>,
+    /// What this station, as a witness of the hub's log, verified, and any alarm it raised.
+    pub witness: crate::witness::Witness,
 }
 
 impl Agent {
@@ -61,6 +63,7 @@ impl Agent {
         let outbox = Outbox::open(&config::outbox_path(dir)).await?;
         let head = outbox.head().await?;
         let pseudonym = config::load_pseudonym_key(dir);
+        let witness = crate::witness::Witness::open(dir)?;
         Ok(Self {
             config,
             key,
@@ -69,7 +72,13 @@ impl Agent {
             chain: Mutex::new(head),
             recorded: Arc::new(Notify::new()),
             skew_ms: std::sync::Mutex::new(None),
+            witness,
         })
+    }
+
+    /// The station's signing key (it also cosigns the checkpoints it verified).
+    pub(crate) fn key(&self) -> &SigningKey {
+        &self.key
     }
 
     /// The subject this station publishes on.
@@ -145,7 +154,9 @@ impl Agent {
     pub async fn heartbeat(&self) -> Result<Recorded, AgentError> {
         let outbox_depth = self.outbox.status().await?.pending.max(0) as u64;
         let clock_skew_ms = self.skew_ms.lock().expect("skew lock").take().unwrap_or(0);
-        let beat = Heartbeat { agent_version: env!("CARGO_PKG_VERSION").into(), outbox_depth, clock_skew_ms };
+        let log_alarm = self.witness.alarm().map(|a| a.what);
+        let beat =
+            Heartbeat { agent_version: env!("CARGO_PKG_VERSION").into(), outbox_depth, clock_skew_ms, log_alarm };
         self.record(&beat.into()).await
     }
 

@@ -126,6 +126,10 @@ async fn status(State(agent): State<Arc<Agent>>) -> Result<Response, ApiError> {
         "refused": s.refused,
         "last_seq": s.last_seq,
         "last_receipt": s.last_receipt,
+        "audit_log": {
+            "checkpoint_size": agent.witness.kept().map(|c| c.size),
+            "alarm": agent.witness.alarm(),
+        },
     }))
     .into_response())
 }

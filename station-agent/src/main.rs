@@ -109,6 +109,14 @@ async fn main() -> anyhow::Result<()> {
                 ),
                 None => println!("last receipt  none yet"),
             }
+            match agent.witness.kept() {
+                Some(c) => println!("audit log  verified and cosigned up to {} entries", c.size),
+                None => println!("audit log  no checkpoint verified yet"),
+            }
+            if let Some(alarm) = agent.witness.alarm() {
+                println!("ALARM      since {}: {}", protocol::time::local_display(alarm.since), alarm.what);
+                println!("           evidence kept in {}", alarm.evidence.display());
+            }
         }
     }
     Ok(())
@@ -127,6 +135,12 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Dura
     let name = format!("station {}", agent.config.station_id);
     let client = bus::nats::connect(&nats_url, &name, true, &identity).await?;
     let link = Arc::new(bus::nats::NatsStation::new(client));
+    let witness = tokio::spawn(station_agent::witness::run(
+        agent.clone(),
+        link.clone(),
+        station_agent::witness::EVERY,
+        shutdown.clone(),
+    ));
     let publisher = tokio::spawn(publisher::run(agent.clone(), link, PublisherConfig::default(), shutdown.clone()));
     let beats = tokio::spawn(station_agent::heartbeat::run(agent.clone(), heartbeat, heartbeat, shutdown.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -141,6 +155,7 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Dura
     shutdown.cancel();
     let _ = beats.await;
     let _ = publisher.await;
+    let _ = witness.await;
     tracing::info!("station agent stopped; unconfirmed events stay in the outbox");
     Ok(())
 }

@@ -154,6 +154,17 @@ impl Outbox {
         Ok(done == 1)
     }
 
+    /// Accepted events after log position `position`, oldest first: `(position, signed bytes)`.
+    pub async fn accepted_after(&self, position: i64, limit: i64) -> Result<Vec<(i64, Vec<u8>)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT position, bytes FROM outbox WHERE status = 'accepted' AND position > ? ORDER BY position LIMIT ?",
+        )
+        .bind(position)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
     pub async fn status(&self) -> Result<OutboxStatus, sqlx::Error> {
         let rows = sqlx::query("SELECT status, COUNT(*) FROM outbox GROUP BY status").fetch_all(&self.pool).await?;
         let mut s = OutboxStatus { pending: 0, accepted: 0, rejected: 0, refused: 0, last_seq: 0, last_receipt: None };

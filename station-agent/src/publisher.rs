@@ -141,7 +141,7 @@ async fn listen_for_receipts(
 /// Asks the hub what it has of these events and applies the receipts it gives.
 async fn ask_hub(agent: &Agent, link: &dyn StationLink, lookup_subject: &str, events: &[OutboxEvent]) {
     let ids: Vec<Uuid> = events.iter().filter_map(|e| e.event_id.parse().ok()).collect();
-    match link.lookup(lookup_subject, &LookupRequest { events: ids }).await {
+    match link.lookup(lookup_subject, &LookupRequest { events: ids, witness: None }).await {
         Ok(sealed) => {
             let Some(reply) = open::<LookupReply>(agent, &sealed) else { return };
             for r in reply.receipts.iter().filter(|r| r.station == agent.config.station_id) {

@@ -154,6 +154,15 @@ fn station_rows(p: &WardPage) -> String {
                 at = when(Some(since)),
             ));
         }
+        if let Some(what) = beat.and_then(|b| b.log_alarm.as_deref()) {
+            rows.push_str(&format!(
+                "<tr class=alert><td colspan=9><b>Cảnh báo nhật ký kiểm toán:</b> trạm <code>{id}</code> được hub \
+                 cho xem một lịch sử mâu thuẫn với lịch sử trạm đã xác minh trước đó ({what}). Trạm giữ cả hai \
+                 điểm kiểm tra làm bằng chứng; báo ngay cho kiểm toán viên.</td></tr>\n",
+                id = esc(id),
+                what = esc(what),
+            ));
+        }
         rows.push_str(&format!(
             "<tr><td><code>{id}</code></td><td>{building}</td><td>{status}</td><td class=n>{events}</td><td>{seen}</td>\
              <td>{last}</td><td>{version}</td><td class=n>{outbox}</td><td class=n>{skew}</td></tr>\n",

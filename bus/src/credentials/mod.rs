@@ -43,12 +43,12 @@ pub struct Authority {
     system: KeyPair,
 }
 
-/// A station's NATS permissions: publish its events and lookups, subscribe to its receipts and its
-/// own inbox prefix (JetStream's publish acks and lookup replies come there).
+/// A station's NATS permissions: publish its events and lookups, subscribe to its receipts, the
+/// hub's checkpoint announcements and its own inbox prefix (JetStream's publish acks and lookup replies come there).
 pub fn station_permissions(ward: &str, station: &str) -> Value {
     json!({
         "pub": {"allow": [protocol::subjects::events(ward, station), protocol::subjects::lookup(ward, station)]},
-        "sub": {"allow": [protocol::subjects::receipts(ward, station), format!("{}.>", protocol::subjects::inbox_prefix(station))]},
+        "sub": {"allow": [protocol::subjects::receipts(ward, station), protocol::subjects::CHECKPOINTS, format!("{}.>", protocol::subjects::inbox_prefix(station))]},
     })
 }
 
@@ -225,7 +225,10 @@ mod tests {
             claims["nats"]["pub"]["allow"],
             json!(["dcs.v1.events.27097.st-27097-a", "dcs.v1.lookup.27097.st-27097-a"])
         );
-        assert_eq!(claims["nats"]["sub"]["allow"], json!(["dcs.v1.receipts.27097.st-27097-a", "_INBOX_st-27097-a.>"]));
+        assert_eq!(
+            claims["nats"]["sub"]["allow"],
+            json!(["dcs.v1.receipts.27097.st-27097-a", "dcs.v1.checkpoints", "_INBOX_st-27097-a.>"])
+        );
         assert!(authority.station_jwt("27097", "st-27097-a", &KeyPair::new_account().public_key()).is_err());
         assert!(authority.station_jwt("27097", "st-27097-a", "Unot-a-key").is_err());
         let account = verified_claims(&authority.account_jwt(&[(user.public_key(), 1_800_000_000)], 1)).unwrap();

@@ -76,6 +76,12 @@ pub async fn run(
             PublisherConfig::default(),
             shutdown.clone(),
         )));
+        tasks.push(tokio::spawn(station_agent::witness::run(
+            agent.clone(),
+            Arc::new(bus.clone()),
+            station_agent::witness::EVERY,
+            shutdown.clone(),
+        )));
         let (first, every) = (std::time::Duration::from_secs(3 + i as u64), std::time::Duration::from_secs(60));
         tasks.push(tokio::spawn(station_agent::heartbeat::run(agent.clone(), first, every, shutdown.clone())));
         tasks.push(tokio::spawn(simulator::drive(agent, i, opts.peak_per_minute, cases.clone(), shutdown.clone())));

@@ -154,6 +154,7 @@ fn heartbeat(ward: &str, station: &str, depth: u64, skew: i64, when: &str) -> Ne
         agent_version: "0.2.0".into(),
         outbox_depth: depth,
         clock_skew_ms: skew,
+        log_alarm: None,
         at: at(when),
     };
     stored(ward, Some(station), beat, when)

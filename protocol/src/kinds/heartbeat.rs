@@ -23,6 +23,10 @@ pub struct Heartbeat {
     pub outbox_depth: u64,
     /// The station clock minus the hub's, as last measured, in milliseconds.
     pub clock_skew_ms: i64,
+    /// The station, witnessing the hub's log, was shown a history inconsistent with what it saw
+    /// before: what it found (sizes and positions only). Absent when all is well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_alarm: Option<String>,
 }
 
 impl Kind for Heartbeat {
@@ -37,6 +41,14 @@ impl Kind for Heartbeat {
             && self.agent_version.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
         if !ok {
             return Err(FieldError::new("agent_version", "must be 1 to 32 characters of A-Z, a-z, 0-9, '.', '-', '+'"));
+        }
+        if let Some(alarm) = &self.log_alarm {
+            if alarm.is_empty() || alarm.chars().count() > 300 || alarm.chars().any(char::is_control) {
+                return Err(FieldError::new(
+                    "log_alarm",
+                    "must be 1 to 300 characters, none of them control characters",
+                ));
+            }
         }
         Ok(())
     }

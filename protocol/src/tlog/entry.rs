@@ -79,7 +79,7 @@ impl AuditEntry {
     }
 }
 
-mod b64 {
+pub(crate) mod b64 {
     use super::*;
 
     pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,7 @@ pub mod entry;
 pub mod note;
 pub mod proof;
 pub mod tile;
+pub mod witness;
 
 pub use checkpoint::Checkpoint;
 pub use entry::AuditEntry;

@@ -115,6 +115,13 @@ impl Note {
     }
 }
 
+impl NoteSignature {
+    /// Reads one signature line (`— <name> <base64>`, without its newline).
+    pub fn parse_line(line: &str) -> Option<Self> {
+        parse_signature_line(line.strip_suffix('\n').unwrap_or(line))
+    }
+}
+
 fn parse_signature_line(line: &str) -> Option<NoteSignature> {
     let rest = line.strip_prefix("— ")?;
     let (name, sig) = rest.split_once(' ')?;

@@ -20,3 +20,4 @@ mod station_lifecycle;
 mod support;
 mod takeover;
 mod tidy;
+mod witness;

@@ -54,6 +54,7 @@ pub enum StationCommand {
         agent_version: String,
         outbox_depth: u64,
         clock_skew_ms: i64,
+        log_alarm: Option<String>,
         at: DateTime<Utc>,
     },
     RotateStationKey {
@@ -117,6 +118,9 @@ pub enum StationLifecycleEvent {
         agent_version: String,
         outbox_depth: u64,
         clock_skew_ms: i64,
+        /// The station found the hub's log forked (absent in heartbeats before witnesses).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        log_alarm: Option<String>,
         at: DateTime<Utc>,
     },
     StationKeyRotated {
@@ -265,9 +269,15 @@ impl Aggregate for Station {
                 require(self.status, &[Planned, Enrolled, Active, Suspended], "be decommissioned")?;
                 StationLifecycleEvent::StationDecommissioned { reason, at }
             }
-            StationCommand::RecordHeartbeat { agent_version, outbox_depth, clock_skew_ms, at } => {
+            StationCommand::RecordHeartbeat { agent_version, outbox_depth, clock_skew_ms, log_alarm, at } => {
                 require(self.status, &[Enrolled, Active], "record a heartbeat")?;
-                StationLifecycleEvent::StationHeartbeatRecorded { agent_version, outbox_depth, clock_skew_ms, at }
+                StationLifecycleEvent::StationHeartbeatRecorded {
+                    agent_version,
+                    outbox_depth,
+                    clock_skew_ms,
+                    log_alarm,
+                    at,
+                }
             }
             StationCommand::RotateStationKey { public_key, at } => {
                 require(self.status, &[Enrolled, Active, Suspended], "have its key rotated")?;
@@ -334,6 +344,7 @@ pub(crate) fn route(kind: StationKinds, o: &Origin) -> (String, StationCommand) 
                 agent_version: h.agent_version,
                 outbox_depth: h.outbox_depth,
                 clock_skew_ms: h.clock_skew_ms,
+                log_alarm: h.log_alarm,
                 at: o.at,
             },
         ),

@@ -32,7 +32,13 @@ fn suspended() -> StationLifecycleEvent {
 }
 
 fn heartbeat(day: i64) -> StationCommand {
-    StationCommand::RecordHeartbeat { agent_version: "0.1.0".into(), outbox_depth: 3, clock_skew_ms: -120, at: at(day) }
+    StationCommand::RecordHeartbeat {
+        agent_version: "0.1.0".into(),
+        outbox_depth: 3,
+        clock_skew_ms: -120,
+        log_alarm: None,
+        at: at(day),
+    }
 }
 
 fn station(given: Vec<StationLifecycleEvent>) -> cqrs_es::test::AggregateTestExecutor<Station> {
@@ -102,6 +108,7 @@ fn an_enrolled_or_active_station_records_heartbeats() {
         agent_version: "0.1.0".into(),
         outbox_depth: 3,
         clock_skew_ms: -120,
+        log_alarm: None,
         at: at(day),
     };
     station(vec![planned(), enrolled()]).when(heartbeat(6)).then_expect_events(vec![recorded(6)]);

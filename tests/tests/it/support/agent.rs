@@ -16,6 +16,7 @@ pub struct AgentProcess {
     nats_url: String,
     child: Option<Child>,
     http: reqwest::Client,
+    heartbeat_secs: Option<u64>,
 }
 
 /// Runs `station-agent enroll`; returns its exit status and output.
@@ -47,6 +48,7 @@ impl AgentProcess {
             nats_url: nats_url.into(),
             child: None,
             http: reqwest::Client::new(),
+            heartbeat_secs: None,
         };
         agent.start().await;
         agent
@@ -61,6 +63,11 @@ impl AgentProcess {
         self.dir.path().join("agent.log")
     }
 
+    /// Heartbeats every `secs` from the next start (the agent's default otherwise).
+    pub fn set_heartbeat_secs(&mut self, secs: u64) {
+        self.heartbeat_secs = Some(secs);
+    }
+
     /// Starts (again) on the same data directory, with the API on a new free port.
     pub async fn start(&mut self) {
         assert!(self.child.is_none(), "agent already running");
@@ -72,6 +79,7 @@ impl AgentProcess {
             .args(["run", "--nats-url", &self.nats_url, "--listen", &format!("127.0.0.1:{port}")])
             .env("RUST_LOG", "info")
             .env("RUST_BACKTRACE", "0")
+            .envs(self.heartbeat_secs.map(|s| ("DCS_HEARTBEAT_SECS", s.to_string())))
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
             .spawn()
