@@ -42,8 +42,8 @@ pub enum AuditCommand {
     Verify {
         /// A bundle written by `dcs audit export`.
         bundle: Option<PathBuf>,
-        /// Verify this database instead of a bundle.
-        #[arg(long, env = "DATABASE_URL", conflicts_with = "bundle")]
+        /// Verify this database instead of a bundle (a bundle, when given, comes first).
+        #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
         /// The log's verifier key, as `dcs audit key` printed it (needed with --database-url;
         /// with a bundle, the bundle must hold this key).

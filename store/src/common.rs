@@ -119,6 +119,18 @@ pub async fn station(db: &Db, station_id: &str) -> Result<Option<StationRecord>>
     })
 }
 
+pub async fn station_bytes_before(db: &Db, station_id: &str, position: i64) -> Result<Option<Vec<u8>>> {
+    on_db!(db, |pool, pg| {
+        let q = sql(
+            pg,
+            "SELECT raw FROM events WHERE station_id = $1 AND raw IS NOT NULL AND position < $2 \
+             ORDER BY position DESC LIMIT 1",
+        )
+        .into_owned();
+        Ok(sqlx::query_scalar(&q).bind(station_id).bind(position).fetch_optional(pool).await?)
+    })
+}
+
 pub async fn dead_letters(db: &Db, before: Option<i64>, limit: i64) -> Result<Vec<DeadLetter>> {
     on_db!(db, |pool, pg| {
         let q = sql(

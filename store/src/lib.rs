@@ -145,6 +145,12 @@ impl Store {
         }
     }
 
+    /// The signed bytes of the station's last event in the log before `position` (its chain's
+    /// previous link, for an auditor's case view).
+    pub async fn station_bytes_before(&self, station_id: &str, position: i64) -> Result<Option<Vec<u8>>> {
+        common::station_bytes_before(&self.db, station_id, position).await
+    }
+
     /// Every event of these aggregates of one type, in log order: what an aggregate loads from.
     pub async fn load_aggregates(&self, aggregate_type: &str, ids: &[String]) -> Result<Vec<StoredEvent>> {
         if ids.is_empty() {

@@ -32,13 +32,28 @@ impl TestDb {
         Self { url, name: Some(name), _dir: None }
     }
 
-    /// A new PostgreSQL database holding a copy of this one (which no one may be connected to).
+    /// A new PostgreSQL database holding a copy of this one (whose sessions are ended).
     pub async fn copy(&self) -> Self {
         let source = self.name.as_deref().expect("a PostgreSQL test database");
         let admin = pg_admin_url();
         let name = format!("dcs_t_{}", uuid::Uuid::new_v4().simple());
         let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {source}")).execute(&mut conn).await.unwrap();
+        // Sessions of a process just stopped may linger a moment: end them, and try again.
+        for attempt in 0.. {
+            sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+                .bind(source)
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            match sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {source}")).execute(&mut conn).await {
+                Ok(_) => break,
+                Err(e) if attempt < 20 => {
+                    let _ = e;
+                    tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                }
+                Err(e) => panic!("cannot copy the test database: {e}"),
+            }
+        }
         let url = format!("{}/{name}", admin.rsplit_once('/').expect("ends with /database").0);
         Self { url, name: Some(name), _dir: None }
     }

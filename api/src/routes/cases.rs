@@ -34,7 +34,7 @@ pub struct CaseHistory {
     pub events: Vec<HistoryEntry>,
 }
 
-fn known_type(aggregate_type: &str) -> Result<&'static str, ApiError> {
+pub(crate) fn known_type(aggregate_type: &str) -> Result<&'static str, ApiError> {
     domain::aggregates::aggregate_types()
         .iter()
         .copied()

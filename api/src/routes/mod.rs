@@ -2,6 +2,7 @@
 
 mod access_log;
 mod audit;
+mod audit_case;
 mod cases;
 pub(crate) mod dashboard;
 mod dead_letters;
@@ -58,6 +59,13 @@ pub fn table() -> Vec<Route> {
         route(Method::GET, "/api/v1/audit/proofs/inclusion", Access::Roles(AUDITORS), false, get(audit::inclusion)),
         route(Method::GET, "/api/v1/audit/proofs/consistency", Access::Roles(AUDITORS), false, get(audit::consistency)),
         route(Method::GET, "/api/v1/audit/entries/{position}", Access::Roles(AUDITORS), true, get(audit::entry)),
+        route(
+            Method::GET,
+            "/api/v1/audit/cases/{aggregate_type}/{id}",
+            Access::Roles(AUDITORS),
+            true,
+            get(audit_case::case),
+        ),
         route(Method::GET, "/api/v1/wards", Access::Public, false, get(dashboard::wards)),
         route(Method::GET, "/api/v1/city/dashboard", Access::Roles(CITY), false, get(dashboard::city)),
         route(Method::GET, "/api/v1/wards/{code}/dashboard", Access::Roles(READERS), false, get(dashboard::ward)),

@@ -23,6 +23,11 @@ fn same(derived: &SerializedEvent, entry: &AuditEntry) -> bool {
 }
 
 impl Derivation {
+    /// Events derived from the last station event that no entry has matched yet.
+    pub fn unmatched(&self) -> usize {
+        self.pending.len()
+    }
+
     pub async fn check(&mut self, entry: &AuditEntry, envelope: Option<&Envelope>) -> Vec<String> {
         let mut failures = Vec::new();
         let key = (entry.aggregate_type.clone(), entry.aggregate_id.clone());

@@ -126,16 +126,22 @@ impl Verifier {
     }
 
     async fn entry(&mut self, claimed: i64, bytes: &[u8], pre: stations::Predecoded) {
-        let position = self.next_position;
-        if claimed != position {
-            let what = if claimed > position {
-                format!("missing: the next entry found is at position {claimed}")
-            } else {
-                format!("out of order: position {claimed} comes after {}", position - 1)
+        let mut position = self.next_position;
+        if claimed > position {
+            let what = match claimed - position {
+                1 => format!("missing: the next entry found is at position {claimed}"),
+                n => format!(
+                    "missing, with the {} entries after it: the next entry found is at position {claimed}",
+                    n - 1
+                ),
             };
             self.fail(Some(position), what);
+            // Read on from the entry found, so one gap is one failure.
+            position = claimed;
+        } else if claimed < position {
+            self.fail(Some(position), format!("out of order: position {claimed} comes after {}", position - 1));
         }
-        self.next_position += 1;
+        self.next_position = position + 1;
         self.report.entries += 1;
         self.frontier.push(leaf_hash(bytes));
         self.check_checkpoints(position);
@@ -194,6 +200,14 @@ impl Verifier {
     /// Ends the verification after `more` has looked at the stations as the log left them.
     pub fn finish_with(mut self, more: impl FnOnce(&Stations)) -> Report {
         more(&self.stations);
+        let unmatched = self.derivation.unmatched();
+        if unmatched > 0 {
+            let last = self.next_position - 1;
+            self.fail(
+                Some(last),
+                format!("the log ends before {unmatched} events derived from its last station event"),
+            );
+        }
         let left: Vec<u64> = self.expected.keys().copied().collect();
         for size in left {
             let pinned = self.expected[&size].iter().any(|e| e.pinned);

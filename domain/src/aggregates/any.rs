@@ -144,6 +144,11 @@ macro_rules! aggregates {
                 match self { $(Self::$variant(_) => $aggregate::TYPE),+ }
             }
 
+            /// The state as JSON (as an auditor reads a case's state at some point of the log).
+            pub fn to_json(&self) -> Value {
+                match self { $(Self::$variant(a) => serde_json::to_value(a).expect("aggregates serialise")),+ }
+            }
+
             /// Applies one event while loading the aggregate from the log.
             pub fn apply_event(&mut self, event: AnyEvent) -> Result<(), LoadError> {
                 match (self, event) {

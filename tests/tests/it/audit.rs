@@ -178,6 +178,27 @@ async fn an_untouched_log_verifies_and_every_tampering_is_named_by_its_position(
         bundle.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out));
+    // The auditor's view of a case: each event's proofs, and the state as of a position.
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let (payment, third): (String, i64) = sqlx::query_as(
+        "SELECT aggregate_id, position FROM events WHERE raw IS NOT NULL AND aggregate_type = 'payment' \
+         ORDER BY position OFFSET 1 LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let case = hub.json(&format!("/api/v1/audit/cases/payment/{payment}")).await;
+    let proof = &case["events"][0]["proof"];
+    assert_eq!(
+        (&proof["entry"], &proof["signature"], &proof["chain"], &proof["included"]),
+        (&json!("matches"), &json!("valid"), &json!("linked"), &json!("proved")),
+        "the payment after the rejected event is linked to it: {case}"
+    );
+    assert_eq!(case["as_of_position"], third);
+    assert!(case["state"].is_object(), "{case}");
+    let before = hub.json(&format!("/api/v1/audit/cases/payment/{payment}?at_position={}", third - 1)).await;
+    assert_eq!(before["events"], json!([]), "nothing of the case before its first event");
     hub.terminate();
     let out =
         dcs(&["audit", "verify", bundle.to_str().unwrap(), "--log-key", &log_key, "--pin", pin.to_str().unwrap()]);
