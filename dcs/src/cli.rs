@@ -78,6 +78,10 @@ pub enum Command {
         /// postgres://... or sqlite://...; without it, the demo's database in ./dcs-data.
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
+        /// Rebuild every read model beside the live one and report each difference, without
+        /// touching what the dashboards serve (safe while the hub runs). Exits 1 on a difference.
+        #[arg(long)]
+        shadow: bool,
     },
     /// Manage the people who use the hub and their API tokens.
     User {
@@ -244,7 +248,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 AuditLogSettings { origin: log_origin, every: std::time::Duration::from_secs(checkpoint_secs.max(1)) };
             serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key, log).await
         }
-        Command::Replay { database_url } => replay(database_url).await,
+        Command::Replay { database_url, shadow: false } => replay(database_url).await,
+        Command::Replay { database_url, shadow: true } => replay_shadow(database_url).await,
         Command::Audit { command } => crate::audit::run(command).await,
         Command::User { command } => crate::users::run(command).await,
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
@@ -290,6 +295,34 @@ async fn replay(database_url: Option<String>) -> anyhow::Result<()> {
     let t = std::time::Instant::now();
     let position = state.reports.projector().rebuild().await?;
     println!("security-report queue rebuilt from position 0 to {position} in {:.2} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `dcs replay --shadow`: every read model rebuilt beside the live one, and the differences.
+async fn replay_shadow(database_url: Option<String>) -> anyhow::Result<()> {
+    let url = database_url.unwrap_or_else(|| "sqlite://./dcs-data/hub.sqlite".into());
+    let store = Store::connect(&url).await.context("cannot open the database")?;
+    let t = std::time::Instant::now();
+    let models = projections::shadow::compare_all(&store, &url).await?;
+    let mut differ = false;
+    for m in &models {
+        if m.differences.is_empty() {
+            println!("{}: rebuilt to position {} and equal to the live one", m.name, m.position);
+            continue;
+        }
+        differ = true;
+        println!("{}: rebuilt to position {}, DIFFERS from the live one:", m.name, m.position);
+        for d in &m.differences {
+            println!("  {}: {} rows only live, {} only rebuilt", d.table, d.only_live, d.only_rebuilt);
+            for e in &d.examples {
+                println!("    {e}");
+            }
+        }
+    }
+    println!("compared in {:.2} s; the live read models were not touched", t.elapsed().as_secs_f64());
+    if differ {
+        std::process::exit(1);
+    }
     Ok(())
 }
 

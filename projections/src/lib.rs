@@ -5,6 +5,7 @@
 
 pub mod projector;
 pub mod security_reports;
+pub mod shadow;
 pub mod ward_dashboard;
 
 pub use projector::{Projection, Projector, Statement, Value};

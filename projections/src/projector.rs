@@ -47,9 +47,17 @@ impl<P: Projection> Projector<P> {
 
     /// Applies everything in the log after the checkpoint. Returns the new checkpoint.
     pub async fn catch_up(&self) -> Result<i64> {
+        self.catch_up_to(i64::MAX).await
+    }
+
+    /// Applies the log after the checkpoint up to position `until`. Returns the new checkpoint.
+    pub async fn catch_up_to(&self, until: i64) -> Result<i64> {
         loop {
             let from = self.checkpoint().await?;
-            let entries = self.store.read_log(from, CHUNK).await?;
+            if from >= until {
+                return Ok(from);
+            }
+            let entries = self.store.read_log(from, CHUNK.min(until - from)).await?;
             let Some(last) = entries.last().map(|e| e.position) else { return Ok(from) };
             let statements = self.projection.project(&entries);
             if !self.store.apply_chunk(P::NAME, from, last, &statements).await? {

@@ -14,6 +14,7 @@ mod people;
 mod pg;
 mod read_model;
 mod sessions;
+mod shadow;
 mod sqlite;
 mod tally;
 mod tlog;
@@ -32,6 +33,7 @@ pub use access_log::Access;
 pub use copy::{CopyEncoder, EVENT_COLUMNS};
 pub use people::{Login, User};
 pub use read_model::{ReadRow, Statement, Value};
+pub use shadow::{Shadow, TableDifference};
 pub use tally::TallyRow;
 pub use tlog::{entry_bytes, StoredCheckpoint, StoredCosignature};
 pub use types::*;
@@ -55,6 +57,9 @@ pub enum StoreError {
     /// An entry too large for the audit log's tiles: the one event at fault must be isolated.
     #[error("{0}")]
     EntryTooLarge(String),
+    /// A shadow rebuild of the read models could not be made or compared.
+    #[error("shadow read models: {0}")]
+    Shadow(String),
     /// The stored tree lacks hashes it should have.
     #[error("the audit log's tree is damaged: {0}")]
     Tree(String),

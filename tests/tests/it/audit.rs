@@ -199,6 +199,27 @@ async fn an_untouched_log_verifies_and_every_tampering_is_named_by_its_position(
     assert!(case["state"].is_object(), "{case}");
     let before = hub.json(&format!("/api/v1/audit/cases/payment/{payment}?at_position={}", third - 1)).await;
     assert_eq!(before["events"], json!([]), "nothing of the case before its first event");
+    // Every read model rebuilt in the shadow of the live ones equals them; a live row altered is
+    // reported, and left as it is.
+    let out = dcs(&["replay", "--shadow", "--database-url", &db.url]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(text(&out).matches("equal to the live one").count(), 2, "{}", text(&out));
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    sqlx::query("UPDATE station_activity SET events = events + 5 WHERE station_id = $1")
+        .bind(STATION)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let out = dcs(&["replay", "--shadow", "--database-url", &db.url]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("station_activity: 1 rows only live, 1 only rebuilt"), "{}", text(&out));
+    let events: i64 = sqlx::query_scalar("SELECT events FROM station_activity WHERE station_id = $1")
+        .bind(STATION)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(events > 5, "the live row is left as it was");
+    pool.close().await;
     hub.terminate();
     let out =
         dcs(&["audit", "verify", bundle.to_str().unwrap(), "--log-key", &log_key, "--pin", pin.to_str().unwrap()]);
