@@ -62,6 +62,26 @@ impl From<projections::ProjectionError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// What a page may show of the error (an internal one is logged, never shown).
+    pub fn public_message(self) -> String {
+        match self {
+            Self::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                "internal error; the hub's log has the details".into()
+            }
+            Self::Invalid { field, message } => format!("{field}: {message}"),
+            Self::NotFound(m)
+            | Self::Unauthorized(m)
+            | Self::Forbidden(m)
+            | Self::Conflict(m)
+            | Self::TooLarge(m)
+            | Self::TooManyRequests(m)
+            | Self::UnsupportedMediaType(m) => m,
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match &self {

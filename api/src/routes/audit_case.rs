@@ -17,13 +17,13 @@ use store::StoredEvent;
 use crate::extract::{PathParams, QueryParams};
 use crate::{ApiError, AppState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct AsOf {
     /// The state after the entry at this position (default: the log's head).
-    at_position: Option<i64>,
+    pub at_position: Option<i64>,
     /// The state at this time (RFC 3339): after every entry committed by then.
-    at_time: Option<DateTime<Utc>>,
+    pub at_time: Option<DateTime<Utc>>,
 }
 
 /// How one event stands up to the proofs.
@@ -160,7 +160,12 @@ pub async fn case(
     PathParams((t, id)): PathParams<(String, String)>,
     QueryParams(as_of): QueryParams<AsOf>,
 ) -> Result<Json<AuditedCase>, ApiError> {
-    let t = super::cases::known_type(&t)?;
+    Ok(Json(audited_case(&s, &t, id, &as_of).await?))
+}
+
+/// A case with its proofs and its state as of a point of the log.
+pub async fn audited_case(s: &AppState, t: &str, id: String, as_of: &AsOf) -> Result<AuditedCase, ApiError> {
+    let t = super::cases::known_type(t)?;
     let mut events = s.store.load_aggregates(t, std::slice::from_ref(&id)).await?;
     if events.is_empty() {
         return Err(ApiError::NotFound(format!("no {t} `{id}` in the log")));
@@ -185,11 +190,11 @@ pub async fn case(
             recorded_at: e.recorded_at,
             by: ev.station_id.clone().or_else(|| ev.metadata["actor"].as_str().map(str::to_string)),
             payload: ev.payload.clone(),
-            proof: proof_status(&s, e, checkpoint.as_ref(), &mut keys).await?,
+            proof: proof_status(s, e, checkpoint.as_ref(), &mut keys).await?,
         });
     }
     use base64::Engine;
-    Ok(Json(AuditedCase {
+    Ok(AuditedCase {
         aggregate_type: t.to_string(),
         aggregate_id: id,
         ward_code: events.iter().find_map(|e| e.event.ward_code.clone()),
@@ -200,5 +205,5 @@ pub async fn case(
         as_of_position: events.last().map(|e| e.position),
         state: state.to_json(),
         events: out,
-    }))
+    })
 }

@@ -116,6 +116,7 @@ pub fn table() -> Vec<Route> {
         route(Method::GET, "/", Access::Roles(READERS), false, get(pages::city)),
         route(Method::GET, "/wards/{code}", Access::Roles(READERS), false, get(pages::ward)),
         route(Method::GET, "/security-reports", Access::Roles(CITY), false, get(pages::security_reports)),
+        route(Method::GET, "/audit", Access::Roles(AUDITORS), true, get(pages::audit)),
         route(Method::GET, "/assets/app.css", Access::Public, false, get(pages::style)),
         route(Method::GET, "/assets/app.js", Access::Public, false, get(pages::script)),
         route(Method::GET, "/api/v1/access-log", Access::Roles(&[Auditor]), true, get(access_log::list)),
@@ -204,6 +205,7 @@ pub fn ward_from_path(code: &str) -> Result<protocol::WardCode, crate::ApiError>
         crate::ApiError::NotFound(format!("ward `{code}` is not one of the 168 wards of Ho Chi Minh City"))
     })
 }
+pub use audit_case::{audited_case, AsOf, AuditedCase};
 pub(crate) use dashboard::WardPage;
 pub use stations::{
     code_hash, enroll_station, new_enrollment_code, plan_station, station_command, PlanRequest, Planned,

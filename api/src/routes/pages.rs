@@ -54,6 +54,48 @@ pub async fn security_reports(
     Ok(Html(web::reports::render(&s.reports.list(&filter).await?, q.overdue, &viewer)))
 }
 
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    #[serde(rename = "type")]
+    aggregate_type: Option<String>,
+    id: Option<String>,
+    at_position: Option<i64>,
+}
+
+/// The auditor's page: checkpoints with cosignatures, and a case's proofs when one is asked for.
+pub async fn audit(
+    State(s): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    session: Session,
+    QueryParams(q): QueryParams<AuditQuery>,
+) -> Result<Html<String>, ApiError> {
+    let mut checkpoints = Vec::new();
+    for c in s.store.checkpoints(i64::MAX, 10).await? {
+        let witnesses = s.store.cosignatures(c.tree_size).await?.into_iter().map(|w| w.witness).collect();
+        checkpoints.push((c, witnesses));
+    }
+    let asked = match (q.aggregate_type, q.id.filter(|i| !i.trim().is_empty())) {
+        (Some(t), Some(id)) => Some((t, id.trim().to_string(), q.at_position)),
+        _ => None,
+    };
+    let case = match &asked {
+        Some((t, id, at)) => {
+            let as_of = super::AsOf { at_position: *at, at_time: None };
+            Some(super::audited_case(&s, t, id.clone(), &as_of).await.map_err(|e| e.public_message()))
+        }
+        None => None,
+    };
+    let page = web::audit::AuditPage {
+        log_key: s.checkpoints.as_ref().map(|c| c.verifier_key()).unwrap_or_default(),
+        tree_size: s.store.tree_size().await?,
+        checkpoints,
+        asked,
+        case,
+    };
+    Ok(Html(web::audit::render(&page, &viewer(&identity, &session).await?)))
+}
+
 pub async fn ward(
     State(s): State<AppState>,
     Extension(identity): Extension<Identity>,

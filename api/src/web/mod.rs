@@ -1,6 +1,7 @@
 //! Server-rendered pages. Each page refreshes itself by fetching its own URL and swapping `<main>`,
 //! so there is one rendering path and the page works without JavaScript too.
 
+pub mod audit;
 pub mod city;
 pub mod login;
 pub mod reports;
