@@ -123,11 +123,14 @@ pub async fn verify_bundle(
         let mut chunk = Vec::new();
         while chunk.len() < CHUNK as usize {
             let mut len = [0u8; 2];
-            match input.read_exact(&mut len) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            match input.read(&mut len[..1]) {
+                Ok(0) => break,
+                Ok(_) => {}
                 Err(e) => return Err(io(&path)(e)),
             }
+            input
+                .read_exact(&mut len[1..])
+                .map_err(|_| BundleError::Invalid(format!("entries: cut short at position {position}")))?;
             let mut entry = vec![0u8; u16::from_be_bytes(len) as usize];
             input
                 .read_exact(&mut entry)
