@@ -221,6 +221,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
+    /// `dcs audit verify` over an audit bundle of N realistic entries, beside raw Ed25519 batch
+    /// verification (every core) and SHA-256 of the same data.
+    Verify {
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: usize,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -264,6 +270,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds } } => {
             bench_append(crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1) }).await
+        }
+        Command::Bench { command: BenchCommand::Verify { entries } } => {
+            let f = crate::bench_verify::run(entries).await?;
+            println!(
+                "dcs audit verify: {} entries ({} station events) at {:.0} entries/s, {} failures",
+                f.entries, f.station_events, f.verify_rate, f.failures
+            );
+            println!("raw Ed25519 batch verification, every core: {:.0} signatures/s", f.ed25519_batch_rate);
+            println!("raw SHA-256, one core: {:.0} entries/s ({:.0} MB/s)", f.sha256_rate, f.sha256_mb_s);
+            println!("ratio to Ed25519 batch: {:.2}", f.verify_rate / f.ed25519_batch_rate);
+            Ok(())
         }
     }
 }

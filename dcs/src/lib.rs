@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod bench_verify;
 pub mod cli;
 pub mod demo;
 pub mod hub_key;
