@@ -98,7 +98,7 @@ async fn measure(n: usize, dir: &std::path::Path) -> anyhow::Result<VerifyFigure
         out.write_all(&entry)?;
         frontier.push(leaf_hash(&entry));
         let size = frontier.size();
-        if size % 100_000 == 0 || i + 1 == total {
+        if size.is_multiple_of(100_000) || i + 1 == total {
             let note = hub.sign(&Checkpoint::new(hub.name(), size, frontier.root()).text())?;
             std::fs::write(dir.join("checkpoints").join(format!("{size}.note")), note.encode())?;
         }
