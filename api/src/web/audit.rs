@@ -37,15 +37,19 @@ fn case_table(c: &AuditedCase) -> String {
             entry = mark(p.entry == "matches", if p.entry == "matches" { "khớp" } else { &p.entry }),
             sig = match p.signature {
                 "none" => "—".to_string(),
-                s => mark(s == "valid", s),
+                "valid" => mark(true, "hợp lệ"),
+                "no key" => mark(false, "trạm không có khóa"),
+                _ => mark(false, "không hợp lệ"),
             },
             chain = match p.chain {
                 "none" => "—".to_string(),
-                s => mark(s == "linked", s),
+                "linked" => mark(true, "nối liền"),
+                _ => mark(false, "bị đứt"),
             },
             inc = match p.included {
                 "pending" => "chờ điểm kiểm tra".to_string(),
-                s => mark(s == "proved", s),
+                "proved" => mark(true, "đã chứng minh"),
+                _ => mark(false, "không chứng minh được"),
             },
         ));
     }

@@ -200,8 +200,8 @@ async fn an_untouched_log_verifies_and_every_tampering_is_named_by_its_position(
     let before = hub.json(&format!("/api/v1/audit/cases/payment/{payment}?at_position={}", third - 1)).await;
     assert_eq!(before["events"], json!([]), "nothing of the case before its first event");
     let page = hub.get(&format!("/audit?type=payment&id={payment}")).await.text().await.unwrap();
-    assert!(page.contains(&log_key) && page.contains("✓ khớp") && page.contains("✓ linked"), "{page}");
-    assert!(page.contains("✓ proved") && !page.contains("✗"), "the auditor's page shows every proof holding");
+    assert!(page.contains(&log_key) && page.contains("✓ khớp") && page.contains("✓ nối liền"), "{page}");
+    assert!(page.contains("✓ đã chứng minh") && !page.contains("✗"), "the auditor's page shows every proof holding");
     // Every read model rebuilt in the shadow of the live ones equals them; a live row altered is
     // reported, and left as it is.
     let out = dcs(&["replay", "--shadow", "--database-url", &db.url]);
