@@ -116,7 +116,7 @@ impl Hub {
         let checkpointer = audit::Checkpointer::new(store.clone(), &options.log_origin, (*hub_key).clone())
             .map_err(|e| anyhow::anyhow!("the log origin `{}` cannot name a key: {e}", options.log_origin))?;
         state.checkpoints = Some(checkpointer.clone());
-        let mut signed = checkpointer.subscribe();
+        let signed = checkpointer.subscribe();
         let app = Application::build_on(state.clone(), listener)?;
         let port = app.port();
         let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
@@ -152,21 +152,7 @@ impl Hub {
                 let (s, every) = (shutdown.clone(), options.checkpoint_every);
                 async move { Ok(checkpointer.run(every, s).await?) }
             }),
-            spawn("checkpoint announcements", &shutdown, {
-                let s = shutdown.clone();
-                async move {
-                    loop {
-                        tokio::select! {
-                            _ = s.cancelled() => return Ok(()),
-                            note = signed.recv() => match note {
-                                Ok(note) => announcer.announce(&note).await,
-                                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                                Err(_) => return Ok(()),
-                            }
-                        }
-                    }
-                }
-            }),
+            spawn("checkpoint announcements", &shutdown, announce_checkpoints(signed, announcer, shutdown.clone())),
             spawn("session sweeper", &shutdown, sweep_sessions(store.clone(), shutdown.clone())),
             spawn("http server", &shutdown, {
                 let s = shutdown.clone();
@@ -198,6 +184,24 @@ impl Hub {
         let outcome = join(self.parts).await;
         self.lookups.abort();
         outcome
+    }
+}
+
+/// Tells stations of each checkpoint as it is signed, until `shutdown`.
+async fn announce_checkpoints(
+    mut signed: tokio::sync::broadcast::Receiver<String>,
+    announcer: bus::Announcer,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return Ok(()),
+            note = signed.recv() => match note {
+                Ok(note) => announcer.announce(&note).await,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(_) => return Ok(()),
+            }
+        }
     }
 }
 

@@ -83,96 +83,8 @@ impl Shadow {
     /// `None` if the two are not at the same log position in it (build on, and ask again).
     pub async fn compare(&self, live: &Store, name: &str, tables: &[&str]) -> Result<Option<Vec<TableDifference>>> {
         match (live.db(), &self.copy) {
-            (Db::Postgres(pool), _) => {
-                let mut tx = pool.begin().await?;
-                sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
-                let at = |schema: &str| {
-                    format!(
-                        "SELECT COALESCE((SELECT position FROM {schema}.projection_checkpoints WHERE name = $1), 0)"
-                    )
-                };
-                let a: i64 = sqlx::query_scalar(&at("public")).bind(name).fetch_one(&mut *tx).await?;
-                let b: i64 = sqlx::query_scalar(&at(SCHEMA)).bind(name).fetch_one(&mut *tx).await?;
-                if a != b {
-                    return Ok(None);
-                }
-                let mut out = Vec::new();
-                for t in tables {
-                    let t = ident(t)?;
-                    let diff = |x: &str, y: &str| format!("SELECT * FROM {x}.{t} EXCEPT ALL SELECT * FROM {y}.{t}");
-                    let (live_only, rebuilt_only) = (diff("public", SCHEMA), diff(SCHEMA, "public"));
-                    let count = format!(
-                        "SELECT (SELECT COUNT(*) FROM ({live_only}) a), (SELECT COUNT(*) FROM ({rebuilt_only}) b)"
-                    );
-                    let row = sqlx::query(&count).fetch_one(&mut *tx).await?;
-                    let (only_live, only_rebuilt): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-                    if only_live + only_rebuilt == 0 {
-                        continue;
-                    }
-                    let examples = format!(
-                        "(SELECT 'live: ' || row_to_json(a)::text FROM ({live_only}) a LIMIT 3) UNION ALL \
-                         (SELECT 'rebuilt: ' || row_to_json(b)::text FROM ({rebuilt_only}) b LIMIT 3)"
-                    );
-                    let examples = sqlx::query_scalar(&examples).fetch_all(&mut *tx).await?;
-                    out.push(TableDifference { table: t.to_string(), only_live, only_rebuilt, examples });
-                }
-                Ok(Some(out))
-            }
-            (Db::Sqlite(pool), Some(copy)) => {
-                let mut conn = pool.acquire().await?;
-                sqlx::query("ATTACH DATABASE ? AS shadow").bind(copy.display().to_string()).execute(&mut *conn).await?;
-                let result = async {
-                    sqlx::query("BEGIN").execute(&mut *conn).await?;
-                    let at = |schema: &str| {
-                        format!(
-                            "SELECT COALESCE((SELECT position FROM {schema}.projection_checkpoints WHERE name = ?), 0)"
-                        )
-                    };
-                    let a: i64 = sqlx::query_scalar(&at("main")).bind(name).fetch_one(&mut *conn).await?;
-                    let b: i64 = sqlx::query_scalar(&at("shadow")).bind(name).fetch_one(&mut *conn).await?;
-                    if a != b {
-                        return Ok(None);
-                    }
-                    let mut out = Vec::new();
-                    for t in tables {
-                        let t = ident(t)?;
-                        let columns: Vec<String> =
-                            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{t}')"))
-                                .fetch_all(&mut *conn)
-                                .await?;
-                        let json = columns.iter().map(|c| format!("'{c}', {c}")).collect::<Vec<_>>().join(", ");
-                        let diff = |x: &str, y: &str| format!("SELECT * FROM {x}.{t} EXCEPT SELECT * FROM {y}.{t}");
-                        let mut counts = Vec::new();
-                        let mut examples = Vec::new();
-                        for (label, x, y) in [("live", "main", "shadow"), ("rebuilt", "shadow", "main")] {
-                            let d = diff(x, y);
-                            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({d})"))
-                                .fetch_one(&mut *conn)
-                                .await?;
-                            let ex: Vec<String> = sqlx::query_scalar(&format!(
-                                "SELECT '{label}: ' || json_object({json}) FROM ({d}) LIMIT 3"
-                            ))
-                            .fetch_all(&mut *conn)
-                            .await?;
-                            counts.push(n);
-                            examples.extend(ex);
-                        }
-                        if counts[0] + counts[1] > 0 {
-                            out.push(TableDifference {
-                                table: t.to_string(),
-                                only_live: counts[0],
-                                only_rebuilt: counts[1],
-                                examples,
-                            });
-                        }
-                    }
-                    Ok::<_, StoreError>(Some(out))
-                }
-                .await;
-                let _ = sqlx::query("COMMIT").execute(&mut *conn).await;
-                let _ = sqlx::query("DETACH DATABASE shadow").execute(&mut *conn).await;
-                result
-            }
+            (Db::Postgres(pool), _) => compare_postgres(pool, name, tables).await,
+            (Db::Sqlite(pool), Some(copy)) => compare_sqlite(pool, copy, name, tables).await,
             (Db::Sqlite(_), None) => Err(StoreError::Shadow("a SQLite shadow without its copy".into())),
         }
     }
@@ -194,4 +106,92 @@ impl Shadow {
         }
         Ok(())
     }
+}
+
+/// The live tables in `public` against the rebuilt ones in the shadow schema.
+async fn compare_postgres(pool: &sqlx::PgPool, name: &str, tables: &[&str]) -> Result<Option<Vec<TableDifference>>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
+    let at = |schema: &str| {
+        format!("SELECT COALESCE((SELECT position FROM {schema}.projection_checkpoints WHERE name = $1), 0)")
+    };
+    let a: i64 = sqlx::query_scalar(&at("public")).bind(name).fetch_one(&mut *tx).await?;
+    let b: i64 = sqlx::query_scalar(&at(SCHEMA)).bind(name).fetch_one(&mut *tx).await?;
+    if a != b {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for t in tables {
+        let t = ident(t)?;
+        let diff = |x: &str, y: &str| format!("SELECT * FROM {x}.{t} EXCEPT ALL SELECT * FROM {y}.{t}");
+        let (live_only, rebuilt_only) = (diff("public", SCHEMA), diff(SCHEMA, "public"));
+        let count = format!("SELECT (SELECT COUNT(*) FROM ({live_only}) a), (SELECT COUNT(*) FROM ({rebuilt_only}) b)");
+        let row = sqlx::query(&count).fetch_one(&mut *tx).await?;
+        let (only_live, only_rebuilt): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        if only_live + only_rebuilt == 0 {
+            continue;
+        }
+        let examples = format!(
+            "(SELECT 'live: ' || row_to_json(a)::text FROM ({live_only}) a LIMIT 3) UNION ALL \
+                 (SELECT 'rebuilt: ' || row_to_json(b)::text FROM ({rebuilt_only}) b LIMIT 3)"
+        );
+        let examples = sqlx::query_scalar(&examples).fetch_all(&mut *tx).await?;
+        out.push(TableDifference { table: t.to_string(), only_live, only_rebuilt, examples });
+    }
+    Ok(Some(out))
+}
+
+/// The live database against its rebuilt copy, attached as `shadow`.
+async fn compare_sqlite(
+    pool: &sqlx::SqlitePool,
+    copy: &std::path::Path,
+    name: &str,
+    tables: &[&str],
+) -> Result<Option<Vec<TableDifference>>> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("ATTACH DATABASE ? AS shadow").bind(copy.display().to_string()).execute(&mut *conn).await?;
+    let result = async {
+        sqlx::query("BEGIN").execute(&mut *conn).await?;
+        let at = |schema: &str| {
+            format!("SELECT COALESCE((SELECT position FROM {schema}.projection_checkpoints WHERE name = ?), 0)")
+        };
+        let a: i64 = sqlx::query_scalar(&at("main")).bind(name).fetch_one(&mut *conn).await?;
+        let b: i64 = sqlx::query_scalar(&at("shadow")).bind(name).fetch_one(&mut *conn).await?;
+        if a != b {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for t in tables {
+            let t = ident(t)?;
+            let columns: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{t}')")).fetch_all(&mut *conn).await?;
+            let json = columns.iter().map(|c| format!("'{c}', {c}")).collect::<Vec<_>>().join(", ");
+            let diff = |x: &str, y: &str| format!("SELECT * FROM {x}.{t} EXCEPT SELECT * FROM {y}.{t}");
+            let mut counts = Vec::new();
+            let mut examples = Vec::new();
+            for (label, x, y) in [("live", "main", "shadow"), ("rebuilt", "shadow", "main")] {
+                let d = diff(x, y);
+                let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM ({d})")).fetch_one(&mut *conn).await?;
+                let ex: Vec<String> =
+                    sqlx::query_scalar(&format!("SELECT '{label}: ' || json_object({json}) FROM ({d}) LIMIT 3"))
+                        .fetch_all(&mut *conn)
+                        .await?;
+                counts.push(n);
+                examples.extend(ex);
+            }
+            if counts[0] + counts[1] > 0 {
+                out.push(TableDifference {
+                    table: t.to_string(),
+                    only_live: counts[0],
+                    only_rebuilt: counts[1],
+                    examples,
+                });
+            }
+        }
+        Ok::<_, StoreError>(Some(out))
+    }
+    .await;
+    let _ = sqlx::query("COMMIT").execute(&mut *conn).await;
+    let _ = sqlx::query("DETACH DATABASE shadow").execute(&mut *conn).await;
+    result
 }
