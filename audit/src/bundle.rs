@@ -1,14 +1,15 @@
 //! The auditor's bundle (`docs/AUDIT.md` section 3): a directory holding `manifest.json` (format,
 //! origin, the log's verifier key, the range of positions), `entries` (the entries' bytes in
-//! position order, each after its length as a big-endian u16, as in a C2SP entry bundle), and
-//! `checkpoints/<tree size>.note` (every signed checkpoint the range covers). Writing one from the
-//! store, and verifying one or a live database.
+//! position order, each after its length as a big-endian u16, as in a C2SP entry bundle),
+//! `checkpoints/<tree size>.note` (every signed checkpoint the range covers) and, when the range
+//! begins after position 1, `start.json` (`crate::start`). Writing one from the store, and
+//! verifying one or a live database.
 
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::Path;
 
 use protocol::merkle::leaf_hash;
-use protocol::tlog::NoteVerifier;
+use protocol::tlog::{AuditEntry, NoteVerifier};
 use serde::{Deserialize, Serialize};
 use store::Store;
 
@@ -39,30 +40,40 @@ pub struct Manifest {
     pub origin: String,
     /// The log's verifier key (C2SP signed-note).
     pub log_key: String,
-    /// First and last position; `from` is 1 (a bundle holds the history from its start).
+    /// First and last position; after 1, `start.json` takes the log up to `from`.
     pub from: i64,
     pub to: i64,
 }
 
-/// Writes the entries `1..=to` (the whole log when `to` is `None`) and the checkpoints they
-/// cover to `dir`; reports progress as entries are written.
+/// Writes the entries `from..=to` (from 1 to the log's head by default), the checkpoints they
+/// cover and, after 1, the start they need, to `dir`; reports progress as entries are written.
 pub async fn export(
     store: &Store,
     log_key: &str,
+    from: Option<i64>,
     to: Option<i64>,
     dir: &Path,
-    progress: &dyn Fn(u64),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Manifest, BundleError> {
     let verifier = NoteVerifier::parse(log_key).map_err(|e| BundleError::Invalid(e.to_string()))?;
     let head = store.head().await?;
     let to = to.unwrap_or(head).min(head);
+    let from = from.unwrap_or(1);
+    if from < 1 || from > to {
+        return Err(BundleError::Invalid(format!("--from {from}: the log holds positions 1 to {to}")));
+    }
     std::fs::create_dir_all(dir.join("checkpoints")).map_err(io(dir))?;
     let path = dir.join("entries");
     let mut out = BufWriter::new(std::fs::File::create(&path).map_err(io(&path))?);
-    let mut next = 1;
+    let mut touched = crate::start::Touched::default();
+    let mut next = from;
     while next <= to {
         let count = CHUNK.min(to - next + 1);
         for (_, entry) in store.entries(next, count).await? {
+            if from > 1 {
+                let e = AuditEntry::decode(&entry).map_err(|e| BundleError::Invalid(format!("an entry: {e}")))?;
+                touched.add(&e);
+            }
             out.write_all(&(entry.len() as u16).to_be_bytes()).map_err(io(&path))?;
             out.write_all(&entry).map_err(io(&path))?;
         }
@@ -70,12 +81,16 @@ pub async fn export(
         progress(count as u64);
     }
     out.flush().map_err(io(&path))?;
-    for c in store.checkpoints_between(1, to).await? {
+    if from > 1 {
+        let start = crate::start::gather(store, from, touched).await?;
+        let path = dir.join(crate::start::FILE);
+        std::fs::write(&path, serde_json::to_vec(&start).expect("serialises")).map_err(io(&path))?;
+    }
+    for c in store.checkpoints_between(from - 1, to).await? {
         let path = dir.join("checkpoints").join(format!("{}.note", c.tree_size));
         std::fs::write(&path, &c.note).map_err(io(&path))?;
     }
-    let manifest =
-        Manifest { format: FORMAT.into(), origin: verifier.name.clone(), log_key: log_key.into(), from: 1, to };
+    let manifest = Manifest { format: FORMAT.into(), origin: verifier.name.clone(), log_key: log_key.into(), from, to };
     let path = dir.join("manifest.json");
     std::fs::write(&path, serde_json::to_vec_pretty(&manifest).expect("serialises")).map_err(io(&path))?;
     Ok(manifest)
@@ -86,8 +101,8 @@ pub fn manifest(dir: &Path) -> Result<Manifest, BundleError> {
     let path = dir.join("manifest.json");
     let text = std::fs::read(&path).map_err(io(&path))?;
     let m: Manifest = serde_json::from_slice(&text).map_err(|e| BundleError::Invalid(format!("manifest.json: {e}")))?;
-    if m.format != FORMAT || m.from != 1 || m.to < 0 {
-        return Err(BundleError::Invalid(format!("manifest.json: not a {FORMAT} bundle from position 1")));
+    if m.format != FORMAT || m.from < 1 || m.to < m.from - 1 {
+        return Err(BundleError::Invalid(format!("manifest.json: not a {FORMAT} bundle")));
     }
     Ok(m)
 }
@@ -116,9 +131,24 @@ pub async fn verify_bundle(
         notes.push(std::fs::read_to_string(&path).map_err(io(&path))?);
     }
     let mut v = Verifier::new(&key, &notes, pins);
+    if m.from > 1 {
+        let path = dir.join(crate::start::FILE);
+        let text = std::fs::read(&path).map_err(io(&path))?;
+        let start: crate::start::Start =
+            serde_json::from_slice(&text).map_err(|e| BundleError::Invalid(format!("{}: {e}", crate::start::FILE)))?;
+        if start.tree_size as i64 != m.from - 1 {
+            return Err(BundleError::Invalid(format!(
+                "{}: it starts from {} entries, the manifest from position {}",
+                crate::start::FILE,
+                start.tree_size,
+                m.from
+            )));
+        }
+        v.start_from(&start);
+    }
     let path = dir.join("entries");
     let mut input = BufReader::new(std::fs::File::open(&path).map_err(io(&path))?);
-    let mut position = 1i64;
+    let mut position = m.from;
     loop {
         let mut chunk = Vec::new();
         while chunk.len() < CHUNK as usize {
@@ -149,7 +179,7 @@ pub async fn verify_bundle(
     if position - 1 != m.to {
         report.failures.push(Failure {
             position: None,
-            what: format!("the manifest says {} entries, the bundle holds {}", m.to, position - 1),
+            what: format!("the manifest says it ends at position {}, the bundle's entries at {}", m.to, position - 1),
         });
     }
     early.append(&mut report.failures);

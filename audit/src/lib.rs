@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod checkpoints;
+pub mod start;
 pub mod verify;
 
 pub use checkpoints::Checkpointer;

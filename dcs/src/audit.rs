@@ -23,10 +23,15 @@ pub enum AuditCommand {
         #[arg(long, env = "DCS_LOG_ORIGIN", default_value = audit::checkpoints::DEFAULT_ORIGIN)]
         log_origin: String,
     },
-    /// Write a bundle of the log (entries 1 to --to, with the checkpoints it covers) for auditors.
+    /// Write a bundle of the log (entries --from to --to, with the checkpoints it covers) for
+    /// auditors.
     Export {
         #[arg(long, env = "DATABASE_URL")]
         database_url: Option<String>,
+        /// The first position (default 1; after 1 the bundle also holds the earlier entries its
+        /// range depends on, with their proofs).
+        #[arg(long)]
+        from: Option<i64>,
         /// The last position (default: the log's head).
         #[arg(long)]
         to: Option<i64>,
@@ -81,15 +86,16 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<()> {
             println!("{}", signer(hub_key_file, &log_origin)?.verifier().encode());
             Ok(())
         }
-        AuditCommand::Export { database_url, to, hub_key_file, log_origin, out } => {
+        AuditCommand::Export { database_url, from, to, hub_key_file, log_origin, out } => {
             let store = Store::connect(database_url.as_deref().unwrap_or(DEMO_DATABASE))
                 .await
                 .context("cannot open the database")?;
             let key = signer(hub_key_file, &log_origin)?.verifier().encode();
-            let pb = bar(to.unwrap_or(store.head().await?) as u64, "export");
-            let m = audit::bundle::export(&store, &key, to, &out, &|n| pb.inc(n)).await?;
+            let last = to.unwrap_or(store.head().await?);
+            let pb = bar((last - from.unwrap_or(1) + 1).max(0) as u64, "export");
+            let m = audit::bundle::export(&store, &key, from, to, &out, &|n| pb.inc(n)).await?;
             pb.finish_and_clear();
-            println!("wrote entries 1 to {} of {} to {}", m.to, m.origin, out.display());
+            println!("wrote entries {} to {} of {} to {}", m.from, m.to, m.origin, out.display());
             Ok(())
         }
         AuditCommand::Verify { bundle, database_url, log_key, pins } => {
@@ -104,7 +110,7 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<()> {
             let report = match (bundle, database_url) {
                 (Some(dir), _) => {
                     let m = audit::bundle::manifest(&dir)?;
-                    let pb = bar(m.to as u64, "verify");
+                    let pb = bar((m.to - m.from + 1) as u64, "verify");
                     let r = audit::bundle::verify_bundle(&dir, log_key.as_deref(), &pins, &|n| pb.inc(n)).await?;
                     pb.finish_and_clear();
                     r

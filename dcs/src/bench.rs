@@ -1,5 +1,6 @@
-//! `dcs bench append`: appends N realistic events through the event store, and the same rows by
-//! raw PostgreSQL `COPY`, in one run, in a scratch database; prints both rates and their ratio.
+//! `dcs bench append`: appends N realistic events through the event store, through the event store
+//! without its Merkle tree, and the same rows by raw PostgreSQL `COPY`, in one run, in a scratch
+//! database; prints the rates and their ratios.
 
 use std::time::{Duration, Instant};
 
@@ -32,12 +33,19 @@ pub struct AppendFigures {
     /// Average size of the signed station event bytes kept with each row.
     pub signed_bytes: usize,
     pub store_rate: f64,
+    /// The store's append without the Merkle tree (its hashes and tiles).
+    pub treeless_rate: f64,
     pub copy_rate: f64,
 }
 
 impl AppendFigures {
     pub fn ratio(&self) -> f64 {
         self.store_rate / self.copy_rate
+    }
+
+    /// What the Merkle tree costs: the share of the append rate it takes.
+    pub fn tree_cost(&self) -> f64 {
+        1.0 - self.store_rate / self.treeless_rate
     }
 }
 
@@ -128,20 +136,25 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
     let store = Store::connect(url).await?;
     let mut conn = PgConnection::connect(url).await?;
     sqlx::query("CREATE TABLE events_copy (LIKE events INCLUDING ALL)").execute(&mut conn).await?;
-    let (mut store_times, mut copy_times) = (Vec::new(), Vec::new());
+    let (mut store_times, mut treeless_times, mut copy_times) = (Vec::new(), Vec::new(), Vec::new());
     for round in 1..=b.rounds {
-        sqlx::query("TRUNCATE events, events_copy, tlog_tiles").execute(&mut conn).await?;
-        // Through the store: the single writer, one transaction per batch.
-        let mut writer = store.writer().await?;
-        let pb = bar(rows.len(), &format!("store #{round}"));
-        let t = Instant::now();
-        for chunk in rows.chunks(b.batch) {
-            writer.append(&AppendBatch { events: chunk.to_vec(), ..Default::default() }).await?;
-            pb.inc(chunk.len() as u64);
+        // Through the store: the single writer, one transaction per batch; then without the tree.
+        for (tree, times) in [(true, &mut store_times), (false, &mut treeless_times)] {
+            sqlx::query("TRUNCATE events, events_copy, tlog_tiles").execute(&mut conn).await?;
+            let mut writer = store.writer().await?;
+            if !tree {
+                writer = writer.without_tree_for_benchmark();
+            }
+            let label = if tree { "store" } else { "no tree" };
+            let pb = bar(rows.len(), &format!("{label} #{round}"));
+            let t = Instant::now();
+            for chunk in rows.chunks(b.batch) {
+                writer.append(&AppendBatch { events: chunk.to_vec(), ..Default::default() }).await?;
+                pb.inc(chunk.len() as u64);
+            }
+            times.push(t.elapsed());
+            pb.finish();
         }
-        store_times.push(t.elapsed());
-        pb.finish();
-        drop(writer);
         // Baseline: the same rows, already encoded, by raw COPY, one transaction per batch.
         let recorded_at = Utc::now();
         let buffers: Vec<Vec<u8>> = rows
@@ -180,6 +193,7 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
         payload_bytes,
         signed_bytes,
         store_rate: n / median(&mut store_times).as_secs_f64(),
+        treeless_rate: n / median(&mut treeless_times).as_secs_f64(),
         copy_rate: n / median(&mut copy_times).as_secs_f64(),
     })
 }

@@ -375,8 +375,10 @@ async fn bench_append(b: crate::bench::AppendBench) -> anyhow::Result<()> {
         f.events, f.signed_bytes, f.payload_bytes, b.batch
     );
     println!("store append      {:>10.0} events/s", f.store_rate);
+    println!("  without tree    {:>10.0} events/s", f.treeless_rate);
     println!("raw COPY          {:>10.0} rows/s", f.copy_rate);
     println!("ratio             {:>10.2} × raw COPY (median of {} rounds)", f.ratio(), b.rounds);
+    println!("Merkle tree cost  {:>10.1} % of the append rate", f.tree_cost() * 100.0);
     Ok(())
 }
 

@@ -131,6 +131,14 @@ pub async fn station_bytes_before(db: &Db, station_id: &str, position: i64) -> R
     })
 }
 
+pub async fn station_position_before(db: &Db, station_id: &str, position: i64) -> Result<Option<i64>> {
+    on_db!(db, |pool, pg| {
+        let q = sql(pg, "SELECT MAX(position) FROM events WHERE station_id = $1 AND raw IS NOT NULL AND position < $2")
+            .into_owned();
+        Ok(sqlx::query_scalar(&q).bind(station_id).bind(position).fetch_one(pool).await?)
+    })
+}
+
 pub async fn dead_letters(db: &Db, before: Option<i64>, limit: i64) -> Result<Vec<DeadLetter>> {
     on_db!(db, |pool, pg| {
         let q = sql(

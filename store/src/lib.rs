@@ -156,6 +156,11 @@ impl Store {
         common::station_bytes_before(&self.db, station_id, position).await
     }
 
+    /// The position of the station's last event in the log before `position`.
+    pub async fn station_position_before(&self, station_id: &str, position: i64) -> Result<Option<i64>> {
+        common::station_position_before(&self.db, station_id, position).await
+    }
+
     /// Every event of these aggregates of one type, in log order: what an aggregate loads from.
     pub async fn load_aggregates(&self, aggregate_type: &str, ids: &[String]) -> Result<Vec<StoredEvent>> {
         if ids.is_empty() {

@@ -348,6 +348,12 @@ impl Store {
         over_tree(self.db(), |f| proof::root(size, f)).await
     }
 
+    /// The right edge of the tree of the first `size` entries (where a bundle that starts after
+    /// position 1 takes the tree up).
+    pub async fn frontier(&self, size: u64) -> Result<Frontier> {
+        over_tree(self.db(), |f| Frontier::at(size, f)).await
+    }
+
     /// The inclusion proof of leaf `index` (position `index + 1`) in the tree of `size` entries.
     pub async fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>> {
         over_tree(self.db(), |f| proof::inclusion(index, size, f)).await?.map_err(|e| StoreError::Tree(e.to_string()))

@@ -60,6 +60,8 @@ pub struct Writer {
     lock_seen: std::time::Instant,
     /// The audit log's tree as committed.
     tree: TreeWriter,
+    /// False only in the append benchmark's comparison run.
+    tree_on: bool,
 }
 
 impl Writer {
@@ -87,8 +89,15 @@ impl Writer {
             }
             Db::Sqlite(_) => (None, 0),
         };
-        let mut writer =
-            Self { db, next: 0, lock, epoch, lock_seen: std::time::Instant::now(), tree: TreeWriter::default() };
+        let mut writer = Self {
+            db,
+            next: 0,
+            lock,
+            epoch,
+            lock_seen: std::time::Instant::now(),
+            tree: TreeWriter::default(),
+            tree_on: true,
+        };
         writer.reload().await?;
         Ok(writer)
     }
@@ -133,6 +142,15 @@ impl Writer {
         Ok(())
     }
 
+    /// A writer that keeps no Merkle tree (no tree hashes, no tiles; entries are still written):
+    /// only for measuring what the tree costs beside an append without it. A log written so has
+    /// no tree and does not verify.
+    #[doc(hidden)]
+    pub fn without_tree_for_benchmark(mut self) -> Self {
+        self.tree_on = false;
+        self
+    }
+
     /// The position the next appended event will get.
     pub fn next_position(&self) -> i64 {
         self.next
@@ -149,7 +167,9 @@ impl Writer {
         let mut entries = Vec::with_capacity(batch.events.len());
         for (i, e) in batch.events.iter().enumerate() {
             let entry = tlog::entry_bytes(first + i as i64, e, recorded_at)?;
-            tree.push(&entry);
+            if self.tree_on {
+                tree.push(&entry);
+            }
             entries.push(entry);
         }
         let tiles = tree.take_tiles();

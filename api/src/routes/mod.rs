@@ -2,6 +2,7 @@
 
 mod access_log;
 mod audit;
+mod audit_bundle;
 mod audit_case;
 mod cases;
 pub(crate) mod dashboard;
@@ -59,6 +60,7 @@ pub fn table() -> Vec<Route> {
         route(Method::GET, "/api/v1/audit/proofs/inclusion", Access::Roles(AUDITORS), false, get(audit::inclusion)),
         route(Method::GET, "/api/v1/audit/proofs/consistency", Access::Roles(AUDITORS), false, get(audit::consistency)),
         route(Method::GET, "/api/v1/audit/entries/{position}", Access::Roles(AUDITORS), true, get(audit::entry)),
+        route(Method::GET, "/api/v1/audit/bundle", Access::Roles(AUDITORS), true, get(audit_bundle::bundle)),
         route(
             Method::GET,
             "/api/v1/audit/cases/{aggregate_type}/{id}",
@@ -205,6 +207,7 @@ pub fn ward_from_path(code: &str) -> Result<protocol::WardCode, crate::ApiError>
         crate::ApiError::NotFound(format!("ward `{code}` is not one of the 168 wards of Ho Chi Minh City"))
     })
 }
+pub use audit_bundle::MAX_ENTRIES as MAX_BUNDLE_ENTRIES;
 pub use audit_case::{audited_case, AsOf, AuditedCase};
 pub(crate) use dashboard::WardPage;
 pub use stations::{

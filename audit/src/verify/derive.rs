@@ -1,19 +1,40 @@
 //! That each domain event is what the domain code derives from the station's signed bytes: every
-//! aggregate is rebuilt from the log as it is read; a station's event is routed and run on its
-//! aggregate as ingest did, and the events it gives must be the entries that follow, one for one.
+//! aggregate is rebuilt from the log as it is read; a station's event is run on its aggregate as
+//! ingest ran it, and the events it gives must be that aggregate's next entries, one for one.
+//! Aggregates are independent, so each chunk's are worked on every core, each in log order.
 
 use std::collections::{HashMap, VecDeque};
 
-use domain::aggregates::{route, AnyAggregate, Origin, SerializedEvent};
-use protocol::kinds::StationEvent;
+use domain::aggregates::{AnyAggregate, SerializedEvent};
 use protocol::tlog::AuditEntry;
-use protocol::Envelope;
+
+use super::read::Read;
+
+pub(super) type Key = (String, String);
+
+/// What to do with one entry of an aggregate, in log order.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Item {
+    /// A station's event: run its command; the result must be this entry and the next ones.
+    Derive(usize),
+    /// A logged event: the next derived one, or (a staff or hub event) applied as logged.
+    Logged(usize),
+    /// A station's event the hub rejected, on the station's aggregate: applied as logged.
+    Rejected(usize),
+    /// The same rejected event, on the aggregate it routes to: the domain must refuse it there.
+    Refuse(usize),
+}
+
+#[derive(Default)]
+struct State {
+    aggregate: Option<AnyAggregate>,
+    /// Events derived from the last station event not yet matched with entries.
+    pending: VecDeque<SerializedEvent>,
+}
 
 #[derive(Default)]
 pub(super) struct Derivation {
-    aggregates: HashMap<(String, String), AnyAggregate>,
-    /// Events derived from the last station event not yet matched with entries.
-    pending: VecDeque<SerializedEvent>,
+    states: HashMap<Key, State>,
 }
 
 fn same(derived: &SerializedEvent, entry: &AuditEntry) -> bool {
@@ -22,99 +43,171 @@ fn same(derived: &SerializedEvent, entry: &AuditEntry) -> bool {
         && derived.payload == entry.payload
 }
 
-impl Derivation {
-    /// Events derived from the last station event that no entry has matched yet.
-    pub fn unmatched(&self) -> usize {
-        self.pending.len()
+fn entry(reads: &[Read], i: usize) -> &AuditEntry {
+    reads[i].entry.as_ref().expect("only readable entries are worked")
+}
+
+impl State {
+    fn apply_logged(&mut self, e: &AuditEntry) -> Result<(), String> {
+        if self.aggregate.is_none() {
+            self.aggregate =
+                Some(AnyAggregate::new(&e.aggregate_type).map_err(|err| format!("unknown aggregate: {err}"))?);
+        }
+        let agg = self.aggregate.as_mut().expect("made above");
+        agg.apply_stored(&e.event_type, e.event_version, &e.payload)
+            .map_err(|err| format!("the domain event cannot be applied to its aggregate: {err}"))
     }
 
-    pub async fn check(&mut self, entry: &AuditEntry, envelope: Option<&Envelope>) -> Vec<String> {
-        let mut failures = Vec::new();
-        let key = (entry.aggregate_type.clone(), entry.aggregate_id.clone());
-        if let Some(env) = envelope {
-            if !self.pending.is_empty() {
-                failures
-                    .push(format!("{} events derived from the previous station event are missing", self.pending.len()));
-                self.pending.clear();
-            }
-            if super::rejected_event(entry).is_some() {
-                // The hub refused these bytes: the domain must refuse them too.
-                if self.derive(env, None).await.is_ok() {
-                    failures.push("the hub rejected a station event that the domain accepts".into());
-                }
-            } else {
-                match self.derive(env, Some(entry)).await {
-                    Ok((mut derived, state)) => {
-                        let first = derived.remove(0);
-                        if same(&first, entry) {
-                            self.aggregates.insert(key, state);
-                            self.pending.extend(derived);
-                            return failures;
-                        }
-                        failures.push(format!(
-                            "the domain event is not what the signed bytes give (derived {} {})",
-                            first.event_type, first.payload
-                        ));
-                    }
-                    Err(e) => failures.push(e),
-                }
-            }
-        } else if let Some(derived) = self.pending.pop_front() {
-            if same(&derived, entry) {
-                return failures;
-            }
-            failures
-                .push(format!("the domain event is not what the signed bytes give (derived {})", derived.event_type));
-            self.pending.clear();
-        }
-        // Not derived here (a staff or hub event), or derived otherwise: the logged event is applied.
-        let agg = match self.aggregates.get_mut(&key) {
-            Some(a) => a,
-            None => match AnyAggregate::new(&entry.aggregate_type) {
-                Ok(a) => self.aggregates.entry(key).or_insert(a),
-                Err(e) => {
-                    failures.push(format!("unknown aggregate: {e}"));
-                    return failures;
-                }
-            },
-        };
-        if let Err(e) = agg.apply_stored(&entry.event_type, entry.event_version, &entry.payload) {
-            failures.push(format!("the domain event cannot be applied to its aggregate: {e}"));
-        }
-        failures
-    }
-
-    /// Runs the station event's command on a copy of its aggregate: the derived events and the
-    /// aggregate holding them. With `entry`, the event must go to the entry's aggregate.
-    async fn derive(
-        &self,
-        env: &Envelope,
-        entry: Option<&AuditEntry>,
-    ) -> Result<(Vec<SerializedEvent>, AnyAggregate), String> {
-        let event = StationEvent::parse(&env.kind, env.schema, &env.payload)
-            .map_err(|e| format!("the signed payload is refused: {e}"))?;
-        let routed = route(event, &Origin::of(env));
-        if let Some(entry) = entry {
-            if (routed.aggregate_type, routed.aggregate_id.as_str())
-                != (entry.aggregate_type.as_str(), entry.aggregate_id.as_str())
-            {
-                return Err(format!(
-                    "the signed bytes go to {}/{}, the entry is on {}/{}",
-                    routed.aggregate_type, routed.aggregate_id, entry.aggregate_type, entry.aggregate_id
-                ));
-            }
-        }
-        let key = (routed.aggregate_type.to_string(), routed.aggregate_id.clone());
-        let agg = match self.aggregates.get(&key) {
+    /// Runs the station event's command on a copy of the aggregate: the events and the aggregate
+    /// holding them.
+    fn derive(&self, reads: &[Read], i: usize) -> Result<(Vec<SerializedEvent>, AnyAggregate), String> {
+        let part = reads[i].station.as_ref().expect("a station's entry");
+        let routed = part.routed.as_ref().expect("its envelope was read").as_ref().map_err(Clone::clone)?;
+        let mut next = match &self.aggregate {
             Some(a) => a.clone(),
             None => AnyAggregate::new(routed.aggregate_type).map_err(|e| e.to_string())?,
         };
-        let mut next = agg;
-        let derived =
-            next.execute(routed.command).await.map_err(|e| format!("the domain refuses the signed event: {e}"))?;
+        let derived = futures::executor::block_on(next.execute(routed.command.clone()))
+            .map_err(|e| format!("the domain refuses the signed event: {e}"))?;
         if derived.is_empty() {
             return Err("the signed event gives no domain event".into());
         }
         Ok((derived, next))
     }
+
+    fn missing(&mut self, failures: &mut Vec<String>) {
+        if !self.pending.is_empty() {
+            failures.push(format!("{} events derived from the previous station event are missing", self.pending.len()));
+            self.pending.clear();
+        }
+    }
+
+    /// Works one item; its failures go to `failures`.
+    fn work(&mut self, reads: &[Read], item: Item, failures: &mut Vec<String>) {
+        let i = match item {
+            Item::Refuse(i) => {
+                if self.derive(reads, i).is_ok() {
+                    failures.push("the hub rejected a station event that the domain accepts".into());
+                }
+                return;
+            }
+            Item::Derive(i) => {
+                self.missing(failures);
+                let e = entry(reads, i);
+                let routed = reads[i].station.as_ref().and_then(|p| p.routed.as_ref());
+                match routed {
+                    Some(Ok(r))
+                        if (r.aggregate_type, r.aggregate_id.as_str())
+                            != (e.aggregate_type.as_str(), e.aggregate_id.as_str()) =>
+                    {
+                        failures.push(format!(
+                            "the signed bytes go to {}/{}, the entry is on {}/{}",
+                            r.aggregate_type, r.aggregate_id, e.aggregate_type, e.aggregate_id
+                        ))
+                    }
+                    _ => match self.derive(reads, i) {
+                        Ok((mut derived, next)) => {
+                            let first = derived.remove(0);
+                            if same(&first, e) {
+                                self.aggregate = Some(next);
+                                self.pending.extend(derived);
+                                return;
+                            }
+                            failures.push(format!(
+                                "the domain event is not what the signed bytes give (derived {} {})",
+                                first.event_type, first.payload
+                            ));
+                        }
+                        Err(what) => failures.push(what),
+                    },
+                }
+                i
+            }
+            Item::Rejected(i) => {
+                self.missing(failures);
+                i
+            }
+            Item::Logged(i) => {
+                if let Some(derived) = self.pending.pop_front() {
+                    if same(&derived, entry(reads, i)) {
+                        return;
+                    }
+                    failures.push(format!(
+                        "the domain event is not what the signed bytes give (derived {})",
+                        derived.event_type
+                    ));
+                    self.pending.clear();
+                }
+                i
+            }
+        };
+        // Not derived here (a staff or hub event), or derived otherwise: the logged event is applied.
+        if let Err(what) = self.apply_logged(entry(reads, i)) {
+            failures.push(what);
+        }
+    }
+}
+
+impl Derivation {
+    /// Events derived from station events that no entry has matched yet.
+    pub fn unmatched(&self) -> usize {
+        self.states.values().map(|s| s.pending.len()).sum()
+    }
+
+    /// Applies the logged event to its aggregate (a bundle's earlier entries).
+    pub fn apply_logged(&mut self, e: &AuditEntry) -> Result<(), String> {
+        self.states.entry((e.aggregate_type.clone(), e.aggregate_id.clone())).or_default().apply_logged(e)
+    }
+
+    /// Drops what is known of an aggregate.
+    pub fn forget(&mut self, key: &Key) {
+        self.states.remove(key);
+    }
+
+    /// Works each aggregate's items of a chunk, aggregates spread over every core; gives the
+    /// failures with the index of the entry each is about.
+    pub fn run(&mut self, groups: Vec<(Key, Vec<Item>)>, reads: &[Read]) -> Vec<(usize, String)> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let total: usize = groups.iter().map(|(_, items)| items.len()).sum();
+        let per = total.div_ceil(threads).max(1);
+        let mut parts: Vec<Vec<(Key, State, Vec<Item>)>> = vec![Vec::new()];
+        let mut in_part = 0;
+        for (key, items) in groups {
+            if in_part >= per {
+                parts.push(Vec::new());
+                in_part = 0;
+            }
+            in_part += items.len();
+            let state = self.states.remove(&key).unwrap_or_default();
+            parts.last_mut().expect("one at least").push((key, state, items));
+        }
+        let done: Vec<Worked> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts.into_iter().map(|part| s.spawn(move || work_part(part, reads))).collect();
+            handles.into_iter().map(|h| h.join().expect("the domain code does not panic")).collect()
+        });
+        let mut failures = Vec::new();
+        for (states, mut f) in done {
+            self.states.extend(states);
+            failures.append(&mut f);
+        }
+        failures
+    }
+}
+
+/// The aggregates worked by one thread, and the failures found (with the entry's index).
+type Worked = (Vec<(Key, State)>, Vec<(usize, String)>);
+
+fn work_part(part: Vec<(Key, State, Vec<Item>)>, reads: &[Read]) -> Worked {
+    let mut failures = Vec::new();
+    let mut states = Vec::with_capacity(part.len());
+    for (key, mut state, items) in part {
+        for item in items {
+            let mut found = Vec::new();
+            state.work(reads, item, &mut found);
+            let (Item::Derive(i) | Item::Logged(i) | Item::Rejected(i) | Item::Refuse(i)) = item;
+            failures.extend(found.into_iter().map(|f| (i, f)));
+        }
+        states.push((key, state));
+    }
+    (states, failures)
 }

@@ -3,18 +3,21 @@
 //! position; its leaf in the tree and the root at every signed and pinned checkpoint; for a
 //! station's event, its signature under the key the log itself gave the station at that point,
 //! its sequence and hash chain, and that the domain events are what the domain code derives from
-//! the signed bytes; every aggregate's sequence.
+//! the signed bytes; every aggregate's sequence. A chunk of entries is read on every core, checked
+//! in order, and then its signatures and each aggregate's derivations are checked on every core.
 
 mod derive;
+mod read;
+mod signatures;
+mod start;
 mod stations;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use domain::aggregates::{AnyEvent, StationLifecycleEvent};
-use protocol::merkle::{leaf_hash, Hash};
+use protocol::merkle::Hash;
 use protocol::tlog::{Checkpoint, Frontier, Note, NoteVerifier};
 
-use derive::Derivation;
+use derive::{Derivation, Item, Key};
 pub use stations::Stations;
 
 /// One thing found wrong, at a position when it has one.
@@ -54,14 +57,9 @@ impl Report {
 /// At most this many failures are kept; the count goes on.
 const MAX_FAILURES: usize = 1000;
 
-/// The station event a `StationEventRejected` entry keeps (its sequence and id), if it is one: the
-/// entry carries that event's signed bytes, which the hub refused after they moved the chain.
-pub(crate) fn rejected_event(entry: &protocol::tlog::AuditEntry) -> Option<(u64, uuid::Uuid)> {
-    match AnyEvent::read(&entry.aggregate_type, &entry.event_type, entry.event_version, &entry.payload) {
-        Ok(AnyEvent::Station(StationLifecycleEvent::StationEventRejected { seq, event, .. })) => Some((seq, event)),
-        _ => None,
-    }
-}
+/// A failure found in a chunk: the entry's index, the order of the check that found it, the
+/// position it is reported at, what.
+type Found = (usize, u8, i64, String);
 
 /// A checkpoint to compare the tree with: signed by the log key, or pinned by the auditor.
 struct Expected {
@@ -76,6 +74,10 @@ pub struct Verifier {
     stations: Stations,
     derivation: Derivation,
     aggregates_seq: HashMap<(String, String), i64>,
+    /// Aggregates of which a bundle's start holds only later events.
+    partial: HashSet<(String, String)>,
+    /// The tree size a bundle starts from (0 from the log's start).
+    starts_after: u64,
     report: Report,
     failures_seen: usize,
 }
@@ -91,6 +93,8 @@ impl Verifier {
             stations: Stations::default(),
             derivation: Derivation::default(),
             aggregates_seq: HashMap::new(),
+            partial: HashSet::new(),
+            starts_after: 0,
             report: Report::default(),
             failures_seen: 0,
         };
@@ -119,13 +123,80 @@ impl Verifier {
 
     /// Checks the next entries, in order: `(position the source gives, entry bytes)`.
     pub async fn entries(&mut self, batch: Vec<(i64, Vec<u8>)>) {
-        let decoded = stations::predecode(&batch, &self.stations);
-        for ((claimed, bytes), pre) in batch.iter().zip(decoded) {
-            self.entry(*claimed, bytes, pre).await;
+        let reads = read::read_all(&batch);
+        let mut found: Vec<Found> = Vec::new();
+        let mut positions = Vec::with_capacity(batch.len());
+        let mut jobs: Vec<signatures::Job<'_>> = Vec::new();
+        let mut groups: Vec<(Key, Vec<Item>)> = Vec::new();
+        let mut group_of: HashMap<Key, usize> = HashMap::new();
+        let mut add = |key: Key, item: Item| {
+            let g = *group_of.entry(key.clone()).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            });
+            groups[g].1.push(item);
+        };
+        for (i, ((claimed, _), r)) in batch.iter().zip(&reads).enumerate() {
+            let position = self.position(*claimed, &mut found, i);
+            positions.push(position);
+            self.report.entries += 1;
+            self.frontier.push(r.leaf);
+            for what in self.check_checkpoints() {
+                found.push((i, 0, position, what));
+            }
+            let entry = match &r.entry {
+                Ok(e) => e,
+                Err(e) => {
+                    found.push((i, 0, position, format!("the entry cannot be read: {e}")));
+                    continue;
+                }
+            };
+            if entry.position != position {
+                found.push((i, 0, position, format!("the entry says it is position {}", entry.position)));
+            }
+            let key = (entry.aggregate_type.clone(), entry.aggregate_id.clone());
+            if let Some(what) = self.aggregate_seq(&key, entry.aggregate_seq) {
+                found.push((i, 0, position, what));
+            }
+            match (&entry.signed, &r.station) {
+                (Some(signed), Some(part)) => {
+                    self.report.station_events += 1;
+                    let mut failures = Vec::new();
+                    if let Some(k) = self.stations.check(entry, part, r.rejected, &mut failures) {
+                        jobs.push((i, k, &signed.bytes, &signed.signature));
+                    }
+                    found.extend(failures.into_iter().map(|f| (i, 0, position, f)));
+                    match (&part.envelope, &part.routed, r.rejected) {
+                        (Ok(_), routed, Some(_)) => {
+                            if let Some(Ok(to)) = routed {
+                                add((to.aggregate_type.to_string(), to.aggregate_id.clone()), Item::Refuse(i));
+                            }
+                            add(key, Item::Rejected(i));
+                        }
+                        (Ok(_), _, None) => add(key, Item::Derive(i)),
+                        (Err(_), ..) => add(key, Item::Logged(i)),
+                    }
+                }
+                _ => add(key, Item::Logged(i)),
+            }
+            self.stations.learn(entry);
+        }
+        for i in signatures::invalid(&jobs) {
+            let station = reads[i].entry.as_ref().ok().and_then(|e| e.station.clone()).unwrap_or_default();
+            let what = format!("the signature does not verify under station {station}'s key at this point");
+            found.push((i, 1, positions[i], what));
+        }
+        for (i, what) in self.derivation.run(groups, &reads) {
+            found.push((i, 2, positions[i], what));
+        }
+        found.sort_by_key(|(i, order, ..)| (*i, *order));
+        for (_, _, position, what) in found {
+            self.fail(Some(position), what);
         }
     }
 
-    async fn entry(&mut self, claimed: i64, bytes: &[u8], pre: stations::Predecoded) {
+    /// The position of the next entry, given the one its source claims.
+    fn position(&mut self, claimed: i64, found: &mut Vec<Found>, i: usize) -> i64 {
         let mut position = self.next_position;
         if claimed > position {
             let what = match claimed - position {
@@ -135,47 +206,34 @@ impl Verifier {
                     n - 1
                 ),
             };
-            self.fail(Some(position), what);
-            // Read on from the entry found, so one gap is one failure.
+            // Reported at the missing position; read on from the entry found, so one gap is one
+            // failure.
+            found.push((i, 0, position, what));
             position = claimed;
         } else if claimed < position {
-            self.fail(Some(position), format!("out of order: position {claimed} comes after {}", position - 1));
+            found.push((i, 0, position, format!("out of order: position {claimed} comes after {}", position - 1)));
         }
         self.next_position = position + 1;
-        self.report.entries += 1;
-        self.frontier.push(leaf_hash(bytes));
-        self.check_checkpoints(position);
-        let entry = match pre.entry {
-            Ok(e) => e,
-            Err(e) => return self.fail(Some(position), format!("the entry cannot be read: {e}")),
-        };
-        if entry.position != position {
-            self.fail(Some(position), format!("the entry says it is position {}", entry.position));
-        }
-        let key = (entry.aggregate_type.clone(), entry.aggregate_id.clone());
-        let seq = self.aggregates_seq.entry(key).or_insert(0);
-        *seq += 1;
-        if entry.aggregate_seq != *seq {
-            let want = *seq;
-            self.fail(Some(position), format!("aggregate sequence {} where {want} was due", entry.aggregate_seq));
-        }
-        if entry.signed.is_some() {
-            self.report.station_events += 1;
-            for what in self.stations.check(&entry, &pre.envelope, pre.signature) {
-                self.fail(Some(position), what);
-            }
-        }
-        let envelope = pre.envelope.as_ref().and_then(|e| e.as_ref().ok());
-        for what in self.derivation.check(&entry, envelope).await {
-            self.fail(Some(position), what);
-        }
-        self.stations.learn(&entry);
+        position
     }
 
-    fn check_checkpoints(&mut self, position: i64) {
+    /// Checks an entry's aggregate sequence; moves it on.
+    fn aggregate_seq(&mut self, key: &Key, seq: i64) -> Option<String> {
+        if self.partial.remove(key) {
+            self.aggregates_seq.insert(key.clone(), seq);
+            return Some(format!("the bundle's start lacks the earlier events of {} {}", key.0, key.1));
+        }
+        let want = self.aggregates_seq.entry(key.clone()).or_insert(0);
+        *want += 1;
+        (seq != *want).then(|| format!("aggregate sequence {seq} where {want} was due"))
+    }
+
+    /// Compares the tree with the checkpoints of its size; the failures found.
+    fn check_checkpoints(&mut self) -> Vec<String> {
         let size = self.frontier.size();
-        let Some(expected) = self.expected.remove(&size) else { return };
+        let Some(expected) = self.expected.remove(&size) else { return Vec::new() };
         let root = self.frontier.root();
+        let mut failures = Vec::new();
         for e in expected {
             if e.pinned {
                 self.report.pins_checked += 1;
@@ -184,12 +242,12 @@ impl Verifier {
             }
             if e.checkpoint.root != root {
                 let kind = if e.pinned { "pinned" } else { "signed" };
-                self.fail(
-                    Some(position),
-                    format!("the tree of {size} entries does not have the root of the {kind} checkpoint of that size"),
-                );
+                failures.push(format!(
+                    "the tree of {size} entries does not have the root of the {kind} checkpoint of that size"
+                ));
             }
         }
+        failures
     }
 
     /// Ends the verification: checkpoints beyond the entries read are failures too.
@@ -206,6 +264,15 @@ impl Verifier {
             self.fail(
                 Some(last),
                 format!("the log ends before {unmatched} events derived from its last station event"),
+            );
+        }
+        if self.starts_after > 0 && self.report.checkpoints_checked + self.report.pins_checked == 0 {
+            self.fail(
+                None,
+                format!(
+                    "no checkpoint of {} entries or more is in the bundle, so nothing proves the tree it starts from",
+                    self.starts_after
+                ),
             );
         }
         let left: Vec<u64> = self.expected.keys().copied().collect();

@@ -131,6 +131,21 @@ impl Frontier {
         Self { size, nodes }
     }
 
+    /// The frontier of the tree of `size` leaves from its perfect subtrees' hashes, largest
+    /// first (what [`Frontier::hashes`] gives); `None` unless there is one per bit of `size`.
+    pub fn from_hashes(size: u64, hashes: &[Hash]) -> Option<Self> {
+        if hashes.len() != size.count_ones() as usize {
+            return None;
+        }
+        let mut it = hashes.iter();
+        Some(Self::at(size, |_| *it.next().expect("one per bit")))
+    }
+
+    /// The perfect subtrees' hashes, largest first.
+    pub fn hashes(&self) -> Vec<Hash> {
+        self.nodes.iter().map(|(_, h)| *h).collect()
+    }
+
     pub fn size(&self) -> u64 {
         self.size
     }
@@ -213,6 +228,7 @@ mod tests {
             let size = i as u64 + 1;
             assert_eq!(f.root(), root(size, |s| subtree(&all, s)));
             assert_eq!(Frontier::at(size, |s| subtree(&all, s)), f);
+            assert_eq!(Frontier::from_hashes(size, &f.hashes()), Some(f.clone()));
         }
     }
 

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
+use base64::Engine as _;
 use chrono::Utc;
 use ed25519_dalek::SigningKey;
 use protocol::tlog::AuditEntry;
@@ -203,6 +204,23 @@ async fn an_untouched_log_verifies_and_every_tampering_is_named_by_its_position(
     let page = hub.get(&format!("/audit?type=payment&id={payment}")).await.text().await.unwrap();
     assert!(page.contains(&log_key) && page.contains("✓ khớp") && page.contains("✓ nối liền"), "{page}");
     assert!(page.contains("✓ đã chứng minh") && !page.contains("✗"), "the auditor's page shows every proof holding");
+    // The page's export link: a range as one tar archive, which verifies offline once unpacked.
+    assert!(page.contains("action=\"/api/v1/audit/bundle\""), "{page}");
+    let download = hub.get(&format!("/api/v1/audit/bundle?from={third}")).await;
+    assert_eq!(download.headers()["content-type"], "application/x-tar");
+    let archive = dir.path().join("download.tar");
+    std::fs::write(&archive, download.bytes().await.unwrap()).unwrap();
+    let unpacked = std::process::Command::new("tar")
+        .args(["xf", archive.to_str().unwrap(), "-C", dir.path().to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(unpacked.success());
+    let head = sign_checkpoint(&hub).await["tree_size"].as_i64().unwrap();
+    let downloaded = dir.path().join(format!("dcs-audit-{third}-{head}"));
+    assert_verified(&dcs(&["audit", "verify", downloaded.to_str().unwrap(), "--log-key", &log_key]));
+    let refused = hub.get("/api/v1/audit/bundle?from=0").await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(refused.json::<Value>().await.unwrap()["field"], "from");
     // Every read model rebuilt in the shadow of the live ones equals them; a live row altered is
     // reported, and left as it is.
     let out = dcs(&["replay", "--shadow", "--database-url", &db.url]);
@@ -248,6 +266,7 @@ async fn an_untouched_log_verifies_and_every_tampering_is_named_by_its_position(
     let (first, rejected, last_pinned) = (signed[0].0, signed[1].0, signed[3].0);
     assert_eq!(signed[1].1, "station", "the rejected event is kept on the station's aggregate");
     assert!(last_pinned <= pinned_size);
+    range_bundles_verify_from_their_proved_start(&db.url, &hub.key_file(), &log_key, &pin, signed[2].0, rejected);
 
     // One byte of a station's signed bytes, in the entry and its row alike.
     let copy = tampered(&db, |pool| async move {
@@ -344,4 +363,45 @@ async fn an_untouched_log_verifies_and_every_tampering_is_named_by_its_position(
         pinned_size,
         &format!("the tree of {pinned_size} entries does not have the root of the pinned checkpoint"),
     );
+}
+
+/// A bundle from `from` (a payment after the station's rejected event) on verifies from the
+/// earlier entries it holds, each proved in the tree before it; without the station's last event
+/// before the range, or with one byte of an earlier entry changed, it does not.
+fn range_bundles_verify_from_their_proved_start(
+    url: &str,
+    hub_key_file: &str,
+    log_key: &str,
+    pin: &Path,
+    from: i64,
+    rejected: i64,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let range = dir.path().join("range");
+    let from_arg = from.to_string();
+    let args = ["audit", "export", "--database-url", url, "--hub-key-file", hub_key_file, "--from", &from_arg];
+    let out = dcs(&[&args[..], &[range.to_str().unwrap()]].concat());
+    assert!(text(&out).contains(&format!("wrote entries {from} to ")), "{}", text(&out));
+    let verify =
+        || dcs(&["audit", "verify", range.to_str().unwrap(), "--log-key", log_key, "--pin", pin.to_str().unwrap()]);
+    let out = verify();
+    assert_verified(&out);
+    assert!(text(&out).contains("1 pinned checked"), "{}", text(&out));
+
+    let path = range.join("start.json");
+    let start: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert!(start["context"].as_array().unwrap().iter().any(|c| c["position"] == rejected), "{start}");
+    let mut cut = start.clone();
+    cut["context"].as_array_mut().unwrap().retain(|c| c["position"] != rejected);
+    std::fs::write(&path, cut.to_string()).unwrap();
+    assert_caught(&verify(), from, &format!("station {STATION}'s sequence jumps from 0 to 3"));
+
+    let mut changed = start.clone();
+    let position = changed["context"][0]["position"].as_i64().unwrap();
+    let entry = &mut changed["context"][0]["entry"];
+    let mut bytes = base64::engine::general_purpose::STANDARD.decode(entry.as_str().unwrap()).unwrap();
+    *bytes.last_mut().unwrap() ^= 1;
+    *entry = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
+    std::fs::write(&path, changed.to_string()).unwrap();
+    assert_caught(&verify(), position, "the bundle's start: a context entry is not proved");
 }
