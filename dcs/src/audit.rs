@@ -42,8 +42,8 @@ pub enum AuditCommand {
         /// The bundle's directory (created).
         out: PathBuf,
     },
-    /// Verify a bundle, or a live database with --database-url, offline; exits non-zero on any
-    /// failure, naming the position and what failed.
+    /// Verify a bundle, or a live database with --database-url, offline; exits 1 on any failure,
+    /// naming the position and what failed, and 2 when the verification could not be made.
     Verify {
         /// A bundle written by `dcs audit export`.
         bundle: Option<PathBuf>,
@@ -107,23 +107,13 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<()> {
                 })
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let t = std::time::Instant::now();
-            let report = match (bundle, database_url) {
-                (Some(dir), _) => {
-                    let m = audit::bundle::manifest(&dir)?;
-                    let pb = bar((m.to - m.from + 1) as u64, "verify");
-                    let r = audit::bundle::verify_bundle(&dir, log_key.as_deref(), &pins, &|n| pb.inc(n)).await?;
-                    pb.finish_and_clear();
-                    r
+            let report = match verification(bundle, database_url, log_key, &pins).await {
+                Ok(r) => r,
+                Err(e) => {
+                    // Exit code 2: nothing was found wrong, the verification could not be made.
+                    eprintln!("could not verify: {e:#}");
+                    std::process::exit(2);
                 }
-                (None, Some(url)) => {
-                    let key = log_key.context("--database-url needs --log-key (what `dcs audit key` prints)")?;
-                    let store = Store::connect(&url).await.context("cannot open the database")?;
-                    let pb = bar(store.head().await? as u64, "verify");
-                    let r = audit::bundle::verify_database(&store, &key, &pins, &|n| pb.inc(n)).await?;
-                    pb.finish_and_clear();
-                    r
-                }
-                (None, None) => anyhow::bail!("give a bundle, or --database-url with --log-key"),
             };
             let secs = t.elapsed().as_secs_f64();
             println!(
@@ -149,6 +139,33 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<()> {
             std::process::exit(1);
         }
     }
+}
+
+/// Verifies a bundle, or a live database.
+async fn verification(
+    bundle: Option<PathBuf>,
+    database_url: Option<String>,
+    log_key: Option<String>,
+    pins: &[String],
+) -> anyhow::Result<audit::verify::Report> {
+    Ok(match (bundle, database_url) {
+        (Some(dir), _) => {
+            let m = audit::bundle::manifest(&dir)?;
+            let pb = bar((m.to - m.from + 1) as u64, "verify");
+            let r = audit::bundle::verify_bundle(&dir, log_key.as_deref(), pins, &|n| pb.inc(n)).await?;
+            pb.finish_and_clear();
+            r
+        }
+        (None, Some(url)) => {
+            let key = log_key.context("--database-url needs --log-key (what `dcs audit key` prints)")?;
+            let store = Store::connect(&url).await.context("cannot open the database")?;
+            let pb = bar(store.head().await? as u64, "verify");
+            let r = audit::bundle::verify_database(&store, &key, pins, &|n| pb.inc(n)).await?;
+            pb.finish_and_clear();
+            r
+        }
+        (None, None) => anyhow::bail!("give a bundle, or --database-url with --log-key"),
+    })
 }
 
 fn base64_of(bytes: &[u8]) -> String {

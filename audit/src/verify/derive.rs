@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use domain::aggregates::{AnyAggregate, SerializedEvent};
+use domain::aggregates::{AnyAggregate, AnyEvent, SerializedEvent};
 use protocol::tlog::AuditEntry;
 
 use super::read::Read;
@@ -37,10 +37,17 @@ pub(super) struct Derivation {
     states: HashMap<Key, State>,
 }
 
+/// Whether the derived event is the entry's. An entry logged at an older version of its event's
+/// shape is upcast first (as the domain reads it), so a log stays verifiable after a change.
 fn same(derived: &SerializedEvent, entry: &AuditEntry) -> bool {
-    derived.event_type == entry.event_type
-        && derived.event_version == entry.event_version
-        && derived.payload == entry.payload
+    if derived.event_version == entry.event_version {
+        return derived.event_type == entry.event_type && derived.payload == entry.payload;
+    }
+    let read = |event_type: &str, version: i32, payload: &serde_json::Value| {
+        AnyEvent::read(&entry.aggregate_type, event_type, version, payload).ok()
+    };
+    let logged = read(&entry.event_type, entry.event_version, &entry.payload);
+    logged.is_some() && logged == read(&derived.event_type, derived.event_version, &derived.payload)
 }
 
 fn entry(reads: &[Read], i: usize) -> &AuditEntry {
@@ -210,4 +217,60 @@ fn work_part(part: Vec<(Key, State, Vec<Item>)>, reads: &[Read]) -> Worked {
         states.push((key, state));
     }
     (states, failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn filed(version: i32, payload: serde_json::Value) -> AuditEntry {
+        AuditEntry {
+            dcs_entry: protocol::tlog::entry::ENTRY_VERSION,
+            position: 1,
+            committed_at: "2025-10-10T15:30:01Z".parse().unwrap(),
+            event_id: uuid::Uuid::nil(),
+            aggregate_type: "security_report".into(),
+            aggregate_id: "r-1".into(),
+            aggregate_seq: 1,
+            event_type: "SecurityReportFiled".into(),
+            event_version: version,
+            payload,
+            metadata: json!({}),
+            station: None,
+            ward: None,
+            occurred_at: "2025-10-10T15:30:00Z".parse().unwrap(),
+            signed: None,
+        }
+    }
+
+    fn v1() -> serde_json::Value {
+        json!({"SecurityReportFiled": {
+            "category": "noise", "severity": "low", "location": "Tháp A, tầng 12",
+            "description": "Karaoke sau 22 giờ", "station": "st-27097-diamond-island", "ward": "27097",
+            "at": "2025-10-10T15:30:00Z"
+        }})
+    }
+
+    /// The event as the current code derives it: version 2, with the deadlines.
+    fn derived() -> SerializedEvent {
+        let mut v2 = v1();
+        v2["SecurityReportFiled"]["acknowledge_by"] = json!("2025-10-11T15:30:00Z");
+        v2["SecurityReportFiled"]["resolve_by"] = json!("2025-10-17T15:30:00Z");
+        let event = AnyEvent::read("security_report", "SecurityReportFiled", 2, &v2).unwrap();
+        SerializedEvent { event_type: "SecurityReportFiled".into(), event_version: 2, payload: v2, event }
+    }
+
+    #[test]
+    fn an_entry_logged_at_an_older_version_matches_what_the_current_code_derives_once_upcast() {
+        assert!(same(&derived(), &filed(1, v1())));
+        assert!(same(&derived(), &filed(2, derived().payload)));
+        let mut other = v1();
+        other["SecurityReportFiled"]["severity"] = json!("critical");
+        assert!(!same(&derived(), &filed(1, other)), "a different report is not the same once upcast");
+        let mut v2_changed = derived().payload;
+        v2_changed["SecurityReportFiled"]["location"] = json!("Tháp B");
+        assert!(!same(&derived(), &filed(2, v2_changed)));
+    }
 }

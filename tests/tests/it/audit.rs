@@ -404,4 +404,9 @@ fn range_bundles_verify_from_their_proved_start(
     *entry = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
     std::fs::write(&path, changed.to_string()).unwrap();
     assert_caught(&verify(), position, "the bundle's start: a context entry is not proved");
+
+    // What cannot be verified is not reported as tampered: exit code 2.
+    let out = dcs(&["audit", "verify", dir.path().join("nothing here").to_str().unwrap(), "--log-key", log_key]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("could not verify"), "{}", text(&out));
 }
