@@ -1,8 +1,9 @@
 //! The auditor's bundle (`docs/AUDIT.md` section 3): a directory holding `manifest.json` (format,
 //! origin, the log's verifier key, the range of positions), `entries` (the entries' bytes in
 //! position order, each after its length as a big-endian u16, as in a C2SP entry bundle),
-//! `checkpoints/<tree size>.note` (every signed checkpoint the range covers) and, when the range
-//! begins after position 1, `start.json` (`crate::start`). Writing one from the store, and
+//! `checkpoints/<tree size>.note` (every signed checkpoint the range covers), when the range
+//! begins after position 1 `start.json`, and when it ends between checkpoints `end.json`
+//! (`crate::start`). Writing one from the store, and
 //! verifying one or a live database.
 
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -85,6 +86,10 @@ pub async fn export(
         let start = crate::start::gather(store, from, touched).await?;
         let path = dir.join(crate::start::FILE);
         std::fs::write(&path, serde_json::to_vec(&start).expect("serialises")).map_err(io(&path))?;
+    }
+    if let Some(end) = crate::start::end(store, to).await? {
+        let path = dir.join(crate::start::END_FILE);
+        std::fs::write(&path, serde_json::to_vec(&end).expect("serialises")).map_err(io(&path))?;
     }
     for c in store.checkpoints_between(from - 1, to).await? {
         let path = dir.join("checkpoints").join(format!("{}.note", c.tree_size));
@@ -174,6 +179,13 @@ pub async fn verify_bundle(
         let n = chunk.len() as u64;
         v.entries(chunk).await;
         progress(n);
+    }
+    let path = dir.join(crate::start::END_FILE);
+    if path.exists() {
+        let text = std::fs::read(&path).map_err(io(&path))?;
+        let end: crate::start::End = serde_json::from_slice(&text)
+            .map_err(|e| BundleError::Invalid(format!("{}: {e}", crate::start::END_FILE)))?;
+        v.end_at(&end, &key);
     }
     let mut report = v.finish();
     if position - 1 != m.to {

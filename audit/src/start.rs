@@ -1,7 +1,9 @@
-//! Where a bundle that begins after position 1 takes the log up (`docs/AUDIT.md` section 3.3):
+//! Where a bundle that begins after position 1 takes the log up (`docs/AUDIT.md` section 3.4):
 //! the right edge of the tree before its first position, and the earlier entries its range
 //! depends on (the whole history of every aggregate it touches, and each of its stations' last
-//! event before it), each with its inclusion proof in that tree. Gathered here from the store.
+//! event before it), each with its inclusion proof in that tree. And where a bundle that ends
+//! between checkpoints is tied to the next one (section 3.5): that checkpoint with a consistency
+//! proof from the bundle's tree. Gathered here from the store.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,6 +15,30 @@ use store::Store;
 
 /// The file of a bundle that holds its start.
 pub const FILE: &str = "start.json";
+/// The file of a bundle that holds its end.
+pub const END_FILE: &str = "end.json";
+
+/// The signed checkpoint after a bundle's last position, and the consistency proof from the tree
+/// of the bundle's `to` entries to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct End {
+    /// The checkpoint, a signed note as the hub stored it.
+    pub checkpoint: String,
+    /// Base64 hashes.
+    pub proof: Vec<String>,
+}
+
+/// The end of a bundle whose last position is `to`, if it does not end on a checkpoint and a
+/// later one exists.
+pub async fn end(store: &Store, to: i64) -> Result<Option<End>, store::StoreError> {
+    let Some(next) = store.checkpoints_between(to, i64::MAX).await?.into_iter().next() else { return Ok(None) };
+    if next.tree_size == to {
+        return Ok(None);
+    }
+    let proof = store.consistency_proof(to as u64, next.tree_size as u64).await?;
+    Ok(Some(End { checkpoint: next.note, proof: proof.iter().map(|h| B64.encode(h)).collect() }))
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -111,15 +111,17 @@ pub fn render(p: &AuditPage, viewer: &Viewer) -> String {
 <h2>Xuất và xác minh ngoại tuyến</h2>
 <form method="get" action="/api/v1/audit/bundle">
 <label>Từ vị trí <input name="from" type="number" min="1" max="{size}" value="1" required></label>
-<label>Đến vị trí <input name="to" type="number" min="1" max="{size}" value="{size}" required></label>
+<label>Đến vị trí <input name="to" type="number" min="1" max="{size}" value="{signed}" required></label>
 <button type="submit">Tải gói kiểm toán (.tar)</button>
 </form>
 <p>Giải nén rồi xác minh trên máy của kiểm toán viên:
-<code>tar xf dcs-audit-1-{size}.tar && dcs audit verify dcs-audit-1-{size} --log-key '{key}'</code>.
+<code>tar xf dcs-audit-1-{signed}.tar && dcs audit verify dcs-audit-1-{signed} --log-key '{key}'</code>.
+Mặc định gói kết thúc ở điểm kiểm tra đã ký mới nhất, nên mọi bản ghi trong gói đều được chứng minh.
 Gói lớn hơn {max} bản ghi: trên máy chủ hub, <code>dcs audit export --from 1 --to {size} ./goi-kiem-toan</code>.
 Định dạng gói: <code>docs/AUDIT.md</code>.
 Điểm kiểm tra mới nhất (C2SP): <a href="/tlog/checkpoint">/tlog/checkpoint</a>.</p>"#,
         size = p.tree_size,
+        signed = p.checkpoints.first().map_or(p.tree_size as i64, |(c, _)| c.tree_size),
         max = num(crate::routes::MAX_BUNDLE_ENTRIES),
         key = esc(&p.log_key),
         id = esc(&id),

@@ -258,14 +258,6 @@ impl Verifier {
     /// Ends the verification after `more` has looked at the stations as the log left them.
     pub fn finish_with(mut self, more: impl FnOnce(&Stations)) -> Report {
         more(&self.stations);
-        let unmatched = self.derivation.unmatched();
-        if unmatched > 0 {
-            let last = self.next_position - 1;
-            self.fail(
-                Some(last),
-                format!("the log ends before {unmatched} events derived from its last station event"),
-            );
-        }
         if self.starts_after > 0 && self.report.checkpoints_checked + self.report.pins_checked == 0 {
             self.fail(
                 None,
@@ -273,6 +265,14 @@ impl Verifier {
                     "no checkpoint of {} entries or more is in the bundle, so nothing proves the tree it starts from",
                     self.starts_after
                 ),
+            );
+        }
+        let unmatched = self.derivation.unmatched();
+        if unmatched > 0 {
+            let last = self.next_position - 1;
+            self.fail(
+                Some(last),
+                format!("the log ends before {unmatched} events derived from its last station event"),
             );
         }
         let left: Vec<u64> = self.expected.keys().copied().collect();

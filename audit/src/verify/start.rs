@@ -11,7 +11,7 @@ use protocol::tlog::{AuditEntry, Frontier};
 use super::read::StationPart;
 
 use super::Verifier;
-use crate::start::Start;
+use crate::start::{End, Start};
 
 fn hash(text: &str) -> Option<Hash> {
     B64.decode(text).ok()?.try_into().ok()
@@ -72,6 +72,30 @@ impl Verifier {
                     format!("the {kind} checkpoint of {s} entries is before the bundle's first position {}", size + 1),
                 );
             }
+        }
+    }
+
+    /// Ties the entries read to the signed checkpoint after them by its consistency proof.
+    pub fn end_at(&mut self, end: &End, log_key: &protocol::tlog::NoteVerifier) {
+        let size = self.frontier.size();
+        let checkpoint = match super::read_checkpoint(&end.checkpoint, log_key) {
+            Ok(c) => c,
+            Err(what) => return self.fail(None, format!("the bundle's end: its checkpoint is not the log's: {what}")),
+        };
+        let proof: Option<Vec<Hash>> = end.proof.iter().map(|h| hash(h)).collect();
+        let consistent = proof.is_some_and(|p| {
+            protocol::merkle::verify_consistency(size, checkpoint.size, &p, &self.frontier.root(), &checkpoint.root)
+                .is_ok()
+        });
+        self.report.checkpoints_checked += 1;
+        if !consistent {
+            self.fail(
+                None,
+                format!(
+                    "the bundle's end: the tree of {size} entries is not consistent with the signed checkpoint of {}",
+                    checkpoint.size
+                ),
+            );
         }
     }
 

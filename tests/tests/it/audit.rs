@@ -405,6 +405,21 @@ fn range_bundles_verify_from_their_proved_start(
     std::fs::write(&path, changed.to_string()).unwrap();
     assert_caught(&verify(), position, "the bundle's start: a context entry is not proved");
 
+    // A range that ends between checkpoints is tied to the next one by a consistency proof.
+    let short = dir.path().join("short");
+    let out = dcs(&[&args[..], &["--to", &from_arg, short.to_str().unwrap()]].concat());
+    assert!(text(&out).contains(&format!("wrote entries {from} to {from} ")), "{}", text(&out));
+    let out = dcs(&["audit", "verify", short.to_str().unwrap(), "--log-key", log_key]);
+    assert_verified(&out);
+    let path = short.join("end.json");
+    let mut end: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    end["proof"] = json!([base64::engine::general_purpose::STANDARD.encode([0u8; 32])]);
+    std::fs::write(&path, end.to_string()).unwrap();
+    let out = dcs(&["audit", "verify", short.to_str().unwrap(), "--log-key", log_key]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = format!("the bundle's end: the tree of {from} entries is not consistent with the signed checkpoint");
+    assert!(text(&out).contains(&said), "{}", text(&out));
+
     // What cannot be verified is not reported as tampered: exit code 2.
     let out = dcs(&["audit", "verify", dir.path().join("nothing here").to_str().unwrap(), "--log-key", log_key]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
