@@ -91,9 +91,12 @@ pub async fn gather(store: &Store, from: i64, mut touched: Touched) -> Result<St
     let mut positions = BTreeSet::new();
     for (aggregate_type, ids) in &touched.aggregates {
         let ids: Vec<String> = ids.iter().cloned().collect();
-        for e in store.load_aggregates(aggregate_type, &ids).await? {
-            if e.position < from {
-                positions.insert(e.position);
+        // A thousand aggregates at a time, so that a large range is not held in memory at once.
+        for chunk in ids.chunks(1000) {
+            for e in store.load_aggregates(aggregate_type, chunk).await? {
+                if e.position < from {
+                    positions.insert(e.position);
+                }
             }
         }
     }
