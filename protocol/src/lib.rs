@@ -12,6 +12,7 @@ pub mod kinds;
 pub mod merkle;
 pub mod money;
 pub mod receipt;
+pub mod sealed;
 pub mod signing;
 pub mod station;
 pub mod subjects;
