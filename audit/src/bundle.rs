@@ -101,11 +101,16 @@ pub async fn export(
     Ok(manifest)
 }
 
+/// A JSON file of a bundle.
+fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, file: &str) -> Result<T, BundleError> {
+    let path = dir.join(file);
+    let text = std::fs::read(&path).map_err(io(&path))?;
+    serde_json::from_slice(&text).map_err(|e| BundleError::Invalid(format!("{file}: {e}")))
+}
+
 /// The manifest of a bundle.
 pub fn manifest(dir: &Path) -> Result<Manifest, BundleError> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read(&path).map_err(io(&path))?;
-    let m: Manifest = serde_json::from_slice(&text).map_err(|e| BundleError::Invalid(format!("manifest.json: {e}")))?;
+    let m: Manifest = read_json(dir, "manifest.json")?;
     if m.format != FORMAT || m.from < 1 || m.to < m.from - 1 {
         return Err(BundleError::Invalid(format!("manifest.json: not a {FORMAT} bundle")));
     }
@@ -137,10 +142,7 @@ pub async fn verify_bundle(
     }
     let mut v = Verifier::new(&key, &notes, pins);
     if m.from > 1 {
-        let path = dir.join(crate::start::FILE);
-        let text = std::fs::read(&path).map_err(io(&path))?;
-        let start: crate::start::Start =
-            serde_json::from_slice(&text).map_err(|e| BundleError::Invalid(format!("{}: {e}", crate::start::FILE)))?;
+        let start: crate::start::Start = read_json(dir, crate::start::FILE)?;
         if start.tree_size as i64 != m.from - 1 {
             return Err(BundleError::Invalid(format!(
                 "{}: it starts from {} entries, the manifest from position {}",
@@ -180,12 +182,8 @@ pub async fn verify_bundle(
         v.entries(chunk).await;
         progress(n);
     }
-    let path = dir.join(crate::start::END_FILE);
-    if path.exists() {
-        let text = std::fs::read(&path).map_err(io(&path))?;
-        let end: crate::start::End = serde_json::from_slice(&text)
-            .map_err(|e| BundleError::Invalid(format!("{}: {e}", crate::start::END_FILE)))?;
-        v.end_at(&end, &key);
+    if dir.join(crate::start::END_FILE).exists() {
+        v.end_at(&read_json(dir, crate::start::END_FILE)?, &key);
     }
     let mut report = v.finish();
     if position - 1 != m.to {

@@ -9,6 +9,27 @@ use crate::copy::{CopyEncoder, EVENT_COLUMNS};
 use crate::writer::AppendBatch;
 use crate::*;
 
+/// Every tile a batch changed, in one statement, inside the append's transaction.
+async fn write_tiles(tx: &mut sqlx::PgConnection, tiles: &[crate::tlog::TileRow]) -> Result<()> {
+    if tiles.is_empty() {
+        return Ok(());
+    }
+    let levels: Vec<i16> = tiles.iter().map(|t| t.0).collect();
+    let idxs: Vec<i64> = tiles.iter().map(|t| t.1).collect();
+    let hashes: Vec<&[u8]> = tiles.iter().map(|t| t.2.as_slice()).collect();
+    sqlx::query(
+        "INSERT INTO tlog_tiles (level, idx, hashes) \
+         SELECT * FROM UNNEST($1::smallint[], $2::bigint[], $3::bytea[]) \
+         ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes",
+    )
+    .bind(&levels)
+    .bind(&idxs)
+    .bind(&hashes)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn append(
     pool: &PgPool,
     epoch: i64,
@@ -39,22 +60,7 @@ pub async fn append(
         copy.send(enc.buf).await?;
         copy.finish().await?;
     }
-    if !tiles.is_empty() {
-        // Every tile the batch changed, in one statement.
-        let levels: Vec<i16> = tiles.iter().map(|t| t.0).collect();
-        let idxs: Vec<i64> = tiles.iter().map(|t| t.1).collect();
-        let hashes: Vec<&[u8]> = tiles.iter().map(|t| t.2.as_slice()).collect();
-        sqlx::query(
-            "INSERT INTO tlog_tiles (level, idx, hashes) \
-             SELECT * FROM UNNEST($1::smallint[], $2::bigint[], $3::bytea[]) \
-             ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes",
-        )
-        .bind(&levels)
-        .bind(&idxs)
-        .bind(&hashes)
-        .execute(&mut *tx)
-        .await?;
-    }
+    write_tiles(&mut tx, tiles).await?;
     if !batch.cursors.is_empty() {
         let ids: Vec<&str> = batch.cursors.iter().map(|c| c.station_id.as_str()).collect();
         let seqs: Vec<i64> = batch.cursors.iter().map(|c| c.last_seq).collect();
