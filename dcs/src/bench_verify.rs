@@ -81,6 +81,31 @@ async fn measure(n: usize, dir: &std::path::Path) -> anyhow::Result<VerifyFigure
         .collect();
     let mut rows = enrollments(&stations).await;
     rows.extend(crate::bench::realistic_rows(n).await);
+    let (log_key, entries) = write_bundle(&mut rows, dir)?;
+
+    // The verifier, as `dcs audit verify BUNDLE` runs it.
+    let t = Instant::now();
+    let report = audit::bundle::verify_bundle(dir, Some(&log_key), &[], &|_| {}).await?;
+    let verify_secs = t.elapsed().as_secs_f64();
+    for f in report.failures.iter().take(5) {
+        eprintln!("  {f}");
+    }
+    let (signatures, ed_secs) = time_batch_verification(&rows, &stations);
+    let (bytes, sha_secs) = time_sha256(&entries);
+    Ok(VerifyFigures {
+        entries: report.entries,
+        station_events: report.station_events,
+        verify_rate: report.entries as f64 / verify_secs,
+        ed25519_batch_rate: signatures as f64 / ed_secs,
+        sha256_rate: entries.len() as f64 / sha_secs,
+        sha256_mb_s: bytes as f64 / sha_secs / 1e6,
+        failures: report.failures.len(),
+    })
+}
+
+/// Writes the rows as an audit bundle in `dir`, with a checkpoint every 100,000 entries and at the
+/// end; gives the log key and the entries' bytes.
+fn write_bundle(rows: &mut [NewEvent], dir: &std::path::Path) -> anyhow::Result<(String, Vec<Vec<u8>>)> {
     // Each aggregate's sequence as the log gives it.
     let mut seqs: HashMap<(String, String), i64> = HashMap::new();
     let hub = NoteSigner::new(audit::checkpoints::DEFAULT_ORIGIN, SigningKey::from_bytes(&[99; 32]))?;
@@ -110,19 +135,15 @@ async fn measure(n: usize, dir: &std::path::Path) -> anyhow::Result<VerifyFigure
         origin: hub.name().into(),
         log_key: hub.verifier().encode(),
         from: 1,
-        to: rows.len() as i64,
+        to: total as i64,
     };
     std::fs::write(dir.join("manifest.json"), serde_json::to_vec_pretty(&manifest)?)?;
+    Ok((manifest.log_key, entries))
+}
 
-    // The verifier, as `dcs audit verify BUNDLE` runs it.
-    let t = Instant::now();
-    let report = audit::bundle::verify_bundle(dir, Some(&manifest.log_key), &[], &|_| {}).await?;
-    let verify_secs = t.elapsed().as_secs_f64();
-    for f in report.failures.iter().take(5) {
-        eprintln!("  {f}");
-    }
-
-    // Raw Ed25519 batch verification of the same signatures, on every core.
+/// Raw Ed25519 batch verification of the rows' signatures, in batches of 64, on every core: how
+/// many, and the seconds it took.
+fn time_batch_verification(rows: &[NewEvent], stations: &[(String, VerifyingKey)]) -> (usize, f64) {
     let signed: Vec<(&[u8], Signature, VerifyingKey)> = rows
         .iter()
         .filter_map(|r| {
@@ -145,26 +166,19 @@ async fn measure(n: usize, dir: &std::path::Path) -> anyhow::Result<VerifyFigure
             });
         }
     });
-    let ed_secs = t.elapsed().as_secs_f64();
+    (signed.len(), t.elapsed().as_secs_f64())
+}
 
-    // SHA-256 of every entry, on one core (the verifier's tree is built in order).
+/// SHA-256 of every entry, on one core (the verifier's tree is built in order): bytes hashed, and
+/// the seconds it took.
+fn time_sha256(entries: &[Vec<u8>]) -> (usize, f64) {
     let t = Instant::now();
     let mut sum = 0u8;
     let mut bytes = 0usize;
-    for e in &entries {
+    for e in entries {
         sum ^= sha2::Sha256::digest(e)[0];
         bytes += e.len();
     }
     std::hint::black_box(sum);
-    let sha_secs = t.elapsed().as_secs_f64();
-
-    Ok(VerifyFigures {
-        entries: report.entries,
-        station_events: report.station_events,
-        verify_rate: report.entries as f64 / verify_secs,
-        ed25519_batch_rate: signed.len() as f64 / ed_secs,
-        sha256_rate: entries.len() as f64 / sha_secs,
-        sha256_mb_s: bytes as f64 / sha_secs / 1e6,
-        failures: report.failures.len(),
-    })
+    (bytes, t.elapsed().as_secs_f64())
 }

@@ -30,6 +30,29 @@ async fn write_tiles(tx: &mut sqlx::PgConnection, tiles: &[crate::tlog::TileRow]
     Ok(())
 }
 
+/// Each station's chain cursor as the batch leaves it, in one statement.
+async fn update_cursors(tx: &mut sqlx::PgConnection, cursors: &[StationCursor]) -> Result<()> {
+    if cursors.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = cursors.iter().map(|c| c.station_id.as_str()).collect();
+    let seqs: Vec<i64> = cursors.iter().map(|c| c.last_seq).collect();
+    let hashes: Vec<&str> = cursors.iter().map(|c| c.last_hash.as_str()).collect();
+    let seen: Vec<DateTime<Utc>> = cursors.iter().map(|c| c.last_seen_at).collect();
+    sqlx::query(
+        "UPDATE stations s SET last_seq = u.seq, last_hash = u.hash, last_seen_at = u.seen \
+         FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::timestamptz[]) AS u(id, seq, hash, seen) \
+         WHERE s.station_id = u.id",
+    )
+    .bind(&ids)
+    .bind(&seqs)
+    .bind(&hashes)
+    .bind(&seen)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn append(
     pool: &PgPool,
     epoch: i64,
@@ -61,23 +84,7 @@ pub async fn append(
         copy.finish().await?;
     }
     write_tiles(&mut tx, tiles).await?;
-    if !batch.cursors.is_empty() {
-        let ids: Vec<&str> = batch.cursors.iter().map(|c| c.station_id.as_str()).collect();
-        let seqs: Vec<i64> = batch.cursors.iter().map(|c| c.last_seq).collect();
-        let hashes: Vec<&str> = batch.cursors.iter().map(|c| c.last_hash.as_str()).collect();
-        let seen: Vec<DateTime<Utc>> = batch.cursors.iter().map(|c| c.last_seen_at).collect();
-        sqlx::query(
-            "UPDATE stations s SET last_seq = u.seq, last_hash = u.hash, last_seen_at = u.seen \
-             FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::timestamptz[]) AS u(id, seq, hash, seen) \
-             WHERE s.station_id = u.id",
-        )
-        .bind(&ids)
-        .bind(&seqs)
-        .bind(&hashes)
-        .bind(&seen)
-        .execute(&mut *tx)
-        .await?;
-    }
+    update_cursors(&mut tx, &batch.cursors).await?;
     for change in &batch.registry {
         common::apply_registry_change!(tx, true, change, recorded_at);
     }

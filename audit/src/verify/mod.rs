@@ -6,6 +6,7 @@
 //! the signed bytes; every aggregate's sequence. A chunk of entries is read on every core, checked
 //! in order, and then its signatures and each aggregate's derivations are checked on every core.
 
+mod cores;
 mod derive;
 mod read;
 mod signatures;

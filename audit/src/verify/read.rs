@@ -26,15 +26,7 @@ pub(super) struct StationPart {
 
 /// Reads a chunk on every core, in order.
 pub(super) fn read_all(batch: &[(i64, Vec<u8>)]) -> Vec<Read> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per = batch.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let parts: Vec<_> = batch
-            .chunks(per)
-            .map(|chunk| s.spawn(move || chunk.iter().map(|(_, bytes)| read(bytes)).collect::<Vec<_>>()))
-            .collect();
-        parts.into_iter().flat_map(|p| p.join().expect("reading does not panic")).collect()
-    })
+    super::cores::on_every_core(batch, |part| part.iter().map(|(_, bytes)| read(bytes)).collect())
 }
 
 pub(super) fn read(bytes: &[u8]) -> Read {
