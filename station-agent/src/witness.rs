@@ -186,7 +186,12 @@ async fn cosign(agent: &Agent, link: &dyn StationLink, subject: &str, c: &Checkp
     }
 }
 
-/// Witnesses the log until `shutdown`: at each announced checkpoint and every `every`.
+/// How soon a station tries again after a round that reached no verdict (the hub restarting, say);
+/// the wait doubles after each such round, up to the regular interval.
+pub const RETRY: Duration = Duration::from_secs(2);
+
+/// Witnesses the log until `shutdown`: at each announced checkpoint and every `every`, and sooner
+/// after a round that reached no verdict.
 pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, every: Duration, shutdown: CancellationToken) {
     let mut announced = match link.checkpoints().await {
         Ok(s) => Some(s),
@@ -197,19 +202,31 @@ pub async fn run(agent: Arc<Agent>, link: Arc<dyn StationLink>, every: Duration,
     };
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut retry: Option<Duration> = None;
     loop {
+        let again = async {
+            match retry {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             _ = shutdown.cancelled() => return,
             _ = tick.tick() => {}
+            _ = again => {}
             heard = async { match announced.as_mut() { Some(s) => s.next().await, None => std::future::pending().await } } => {
                 if heard.is_none() {
                     announced = None;
                 }
             }
         }
-        tokio::select! {
+        let verdict = tokio::select! {
             _ = shutdown.cancelled() => return,
-            _ = round(&agent, link.as_ref()) => {}
-        }
+            found = round(&agent, link.as_ref()) => found,
+        };
+        retry = match verdict {
+            Some(_) => None,
+            None => Some(retry.map_or(RETRY, |wait| (wait * 2).min(every))),
+        };
     }
 }
