@@ -171,18 +171,44 @@ pub enum StationCommand {
 #[derive(Subcommand)]
 pub enum NatsCommand {
     /// Writes into `--dir` the operator, account and signing keys (kept if already there), the
-    /// hub's and the system user's credentials, and `nats-server.conf` (decentralized JWT
-    /// authentication, no anonymous clients). Run `nats-server -c DIR/nats-server.conf` and
-    /// `dcs serve --nats-credentials DIR`.
+    /// hub's and the system user's credentials, and the server's configuration (decentralized JWT
+    /// authentication, no anonymous clients): `nats-server.conf`, or `nats-server-NAME.conf` for
+    /// a cluster's node. Run `nats-server -c` on it and `dcs serve --nats-credentials DIR`.
     Config {
         #[arg(long)]
         dir: PathBuf,
         /// Where nats-server listens.
         #[arg(long, default_value = "127.0.0.1:4222")]
         listen: String,
-        /// JetStream's store (default: DIR/jetstream).
+        /// JetStream's store (default: DIR/jetstream, or DIR/jetstream/NAME).
         #[arg(long)]
         store_dir: Option<PathBuf>,
+        /// This node's name in a cluster (`n1`); run the command once per node with the same
+        /// `--dir` and `--routes`.
+        #[arg(long, requires = "cluster_listen")]
+        name: Option<String>,
+        /// This node's cluster (route) address, on the hub's private network.
+        #[arg(long, requires_all = ["name", "routes"])]
+        cluster_listen: Option<String>,
+        /// Every node's route URL (`nats-route://10.0.0.1:6222`), comma-separated.
+        #[arg(long, value_delimiter = ',', requires = "cluster_listen")]
+        routes: Vec<String>,
+        /// A port for buildings' leaf nodes (`0.0.0.0:7422`); each authenticates with its own
+        /// credentials (`dcs nats building-user`).
+        #[arg(long)]
+        leaf_listen: Option<String>,
+        /// The leaf address buildings are told to use, if not `--leaf-listen` (a load balancer's).
+        #[arg(long, requires = "leaf_listen")]
+        leaf_advertise: Option<String>,
+    },
+    /// Writes the credentials of a building's leaf connection into DIR/buildings/DOMAIN.creds (a
+    /// new user each time; give the file to `dcs nats building --credentials`).
+    BuildingUser {
+        #[arg(long)]
+        dir: PathBuf,
+        /// The building's JetStream domain (`b-27097-diamond`, say).
+        #[arg(long)]
+        domain: bus::building::BuildingDomain,
     },
     /// Prints the configuration of a building's leaf node: a `nats-server` in the building that
     /// its stations connect to and that keeps their events while the link to the hub is cut.
@@ -261,13 +287,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Station { command: StationCommand::Plan { database_url, station, ward, building } } => {
             plan(&database_url, api::routes::PlanRequest { station_id: station, ward_code: ward, building }).await
         }
-        Command::Nats { command: NatsCommand::Config { dir, listen, store_dir } } => {
-            nats_config(&dir, &listen, store_dir)
-        }
-        Command::Nats { command: NatsCommand::Building { domain, hub, listen, store_dir, credentials } } => {
-            print!("{}", bus::building::leaf_config(&domain, &listen, &hub, &store_dir, credentials.as_deref()));
-            Ok(())
-        }
+        Command::Nats { command } => crate::nats::run(command),
         Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds } } => {
             bench_append(crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1) }).await
         }
@@ -351,18 +371,6 @@ async fn plan(database_url: &str, req: api::routes::PlanRequest) -> anyhow::Resu
     let planned = plan_offline(database_url, req).await?;
     println!("planned {} in ward {} ({})", planned.station_id, planned.ward_code, planned.building);
     println!("enrollment code: {}", planned.enrollment_code);
-    Ok(())
-}
-
-/// `dcs nats config`: keys, credentials and the server's configuration in `dir`.
-fn nats_config(dir: &std::path::Path, listen: &str, store_dir: Option<PathBuf>) -> anyhow::Result<()> {
-    let authority = bus::credentials::Authority::open(dir)?;
-    let store_dir = store_dir.unwrap_or_else(|| dir.join("jetstream"));
-    let config = authority.write_server_config(listen, &store_dir)?;
-    println!("wrote {}", config.display());
-    println!("run:  nats-server -c {}", config.display());
-    println!("then: dcs serve --nats-credentials {} --nats-url nats://{listen} ...", dir.display());
-    println!("keep {} private: it holds the keys that admit stations to NATS", dir.display());
     Ok(())
 }
 

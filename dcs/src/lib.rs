@@ -8,4 +8,5 @@ pub mod bench_verify;
 pub mod cli;
 pub mod demo;
 pub mod hub_key;
+pub mod nats;
 pub mod users;

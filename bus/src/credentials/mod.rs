@@ -12,6 +12,7 @@
 //! revocation list and one hub pushes.
 
 mod jwt;
+mod server;
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,7 @@ use nkeys::KeyPair;
 use serde_json::{json, Value};
 
 pub use jwt::{creds, verified_claims};
+pub use server::{Cluster, LeafPort, ServerLayout};
 
 /// The account every DCS user is in.
 pub const ACCOUNT_NAME: &str = "DCS";
@@ -151,44 +153,26 @@ impl Authority {
         creds(&jwt, &user.seed().expect("a new key has a seed"))
     }
 
+    /// Credentials of a new user for a building's leaf connection (`building <domain>`). Station
+    /// events cannot cross it either way: they reach the hub only by the hub's stream sourcing
+    /// the building's, so a building's credentials cannot put an event straight into the log.
+    fn building_creds(&self, domain: &crate::building::BuildingDomain) -> String {
+        let user = KeyPair::new_user();
+        let events = protocol::subjects::EVENTS_ALL;
+        let nats = json!({"type": "user", "version": 2, "issuer_account": self.account.public_key(),
+            "subs": -1, "data": -1, "payload": -1,
+            "pub": {"deny": [events]}, "sub": {"deny": [events]}});
+        let name = format!("building {}", domain.as_str());
+        let jwt = jwt::sign(&self.signing, &user.public_key(), &name, now(), nats);
+        creds(&jwt, &user.seed().expect("a new key has a seed"))
+    }
+
     pub fn hub_creds_path(dir: &Path) -> PathBuf {
         dir.join("hub.creds")
     }
 
     pub fn system_creds_path(dir: &Path) -> PathBuf {
         dir.join("system.creds")
-    }
-
-    /// Writes the hub's and the system user's credentials (new ones each time) and the server's
-    /// configuration `nats-server.conf`: operator JWT, system account, the full resolver (pushed
-    /// account updates are kept across restarts) preloaded with both accounts, JetStream, and no
-    /// anonymous user. Returns the configuration's path.
-    pub fn write_server_config(&self, listen: &str, store_dir: &Path) -> Result<PathBuf, CredentialsError> {
-        let files = |e| CredentialsError::Files(self.dir.clone(), e);
-        write_secret(&Self::hub_creds_path(&self.dir), &self.hub_creds())?;
-        write_secret(&Self::system_creds_path(&self.dir), &self.system_creds())?;
-        let resolver = self.dir.join("accounts");
-        std::fs::create_dir_all(&resolver).map_err(files)?;
-        let config = format!(
-            "# NATS server for DCS: decentralized JWT authentication, no anonymous clients.\n\
-             # Written by `dcs nats config`; the DCS account's updates (revoked stations) are pushed by the hub.\n\
-             listen: \"{listen}\"\n\
-             jetstream: {{ store_dir: \"{store}\" }}\n\
-             operator: \"{operator}\"\n\
-             system_account: \"{system}\"\n\
-             resolver: {{ type: full, dir: \"{resolver}\", allow_delete: false, interval: \"2m\" }}\n\
-             resolver_preload: {{\n  {system}: \"{system_jwt}\",\n  {account}: \"{account_jwt}\",\n}}\n",
-            store = store_dir.display(),
-            operator = self.operator_jwt(),
-            system = self.system.public_key(),
-            resolver = resolver.display(),
-            system_jwt = self.system_account_jwt(),
-            account = self.account.public_key(),
-            account_jwt = self.account_jwt(&[], now()),
-        );
-        let path = self.dir.join("nats-server.conf");
-        std::fs::write(&path, config).map_err(files)?;
-        Ok(path)
     }
 }
 
@@ -231,6 +215,14 @@ mod tests {
         );
         assert!(authority.station_jwt("27097", "st-27097-a", &KeyPair::new_account().public_key()).is_err());
         assert!(authority.station_jwt("27097", "st-27097-a", "Unot-a-key").is_err());
+        let building = crate::building::BuildingDomain::parse("b-27097-diamond").unwrap();
+        let path = authority.write_building_creds(&building).unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let jwt = text.lines().nth(1).unwrap();
+        let claims = verified_claims(jwt).unwrap();
+        assert_eq!(claims["name"], "building b-27097-diamond");
+        assert_eq!(claims["nats"]["pub"]["deny"], json!(["dcs.v1.events.>"]), "no event straight into the log");
+        assert_eq!(claims["nats"]["sub"]["deny"], json!(["dcs.v1.events.>"]));
         let account = verified_claims(&authority.account_jwt(&[(user.public_key(), 1_800_000_000)], 1)).unwrap();
         assert_eq!(account["nats"]["revocations"][user.public_key()], 1_800_000_000);
     }

@@ -2,6 +2,7 @@
 //! a private NATS server per test.
 
 mod audit;
+mod authenticated_cluster;
 mod benchmarks;
 mod chaos;
 mod cluster;
