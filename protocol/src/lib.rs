@@ -8,6 +8,7 @@ pub mod check;
 pub mod citizen;
 pub mod enrollment;
 pub mod envelope;
+pub mod forgettable;
 pub mod kinds;
 pub mod merkle;
 pub mod money;

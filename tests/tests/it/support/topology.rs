@@ -33,7 +33,12 @@ fn authenticated_node_config(keys: &Path, dir: &Path, i: usize, ports: (u16, u16
     let mut args: Vec<String> = vec!["nats".into(), "config".into(), "--dir".into(), keys.display().to_string()];
     args.extend(["--listen".into(), format!("127.0.0.1:{client}")]);
     args.extend(["--store-dir".into(), dir.join(format!("n{i}")).display().to_string()]);
-    args.extend(["--leaf-listen".into(), format!("127.0.0.1:{leaf}"), "--leaf-advertise".into(), format!("127.0.0.1:{via}")]);
+    args.extend([
+        "--leaf-listen".into(),
+        format!("127.0.0.1:{leaf}"),
+        "--leaf-advertise".into(),
+        format!("127.0.0.1:{via}"),
+    ]);
     if routes.len() > 1 {
         let all: Vec<String> = routes.iter().map(|p| format!("nats-route://127.0.0.1:{p}")).collect();
         args.extend(["--name".into(), format!("n{i}"), "--cluster-listen".into(), format!("127.0.0.1:{}", routes[i])]);
