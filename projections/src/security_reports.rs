@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::aggregates::{Aggregate, AnyEvent, SecurityReport, SecurityReportEvent};
+use protocol::forgettable::Text;
 use serde::Serialize;
 use store::{LogEntry, Store};
 use tokio::sync::watch;
@@ -66,8 +67,8 @@ fn statement(event: SecurityReportEvent, e: &LogEntry) -> Statement {
                 station.to_string().into(),
                 category.into(),
                 name(&severity).into(),
-                location.into(),
-                description.into(),
+                stored(&location).into(),
+                stored(&description).into(),
                 at.into(),
                 acknowledge_by.into(),
                 resolve_by.into(),
@@ -113,7 +114,32 @@ fn statement(event: SecurityReportEvent, e: &LogEntry) -> Statement {
     }
 }
 
-/// One report in the queue.
+/// A forgettable text as its column holds it: its JSON form, never opened.
+fn stored(text: &Text) -> String {
+    serde_json::to_string(text).expect("a text is JSON")
+}
+
+/// A forgettable text read from its column (written by [`stored`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct StoredText(pub Text);
+
+impl TryFrom<String> for StoredText {
+    type Error = serde_json::Error;
+    fn try_from(column: String) -> std::result::Result<Self, Self::Error> {
+        serde_json::from_str(&column).map(Self)
+    }
+}
+
+impl std::ops::Deref for StoredText {
+    type Target = Text;
+    fn deref(&self) -> &Text {
+        &self.0
+    }
+}
+
+/// One report in the queue. Its location and description are as the log holds them: sealed
+/// ones are opened (or found erased) by whoever shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct QueuedReport {
     pub report_id: String,
@@ -121,8 +147,10 @@ pub struct QueuedReport {
     pub station_id: String,
     pub category: String,
     pub severity: String,
-    pub location: String,
-    pub description: String,
+    #[sqlx(try_from = "String")]
+    pub location: StoredText,
+    #[sqlx(try_from = "String")]
+    pub description: StoredText,
     pub status: String,
     pub officer: Option<String>,
     pub filed_at: DateTime<Utc>,

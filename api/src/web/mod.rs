@@ -27,6 +27,14 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// A forgettable text on a page: in clear as it is; sealed, a mark that it is kept sealed.
+pub fn forgettable(text: &protocol::forgettable::Text) -> String {
+    match text.clear() {
+        Some(t) => esc(t),
+        None => "<i>(niêm phong)</i>".into(),
+    }
+}
+
 /// Numbers the Vietnamese way: 1.234.567.
 pub fn num(n: i64) -> String {
     let s = protocol::Vnd(n).to_string();

@@ -105,7 +105,7 @@ pub fn report_rows(reports: &[projections::QueuedReport], ward_column: bool) -> 
                  <td{ack_late}>{ack_by}</td><td{res_late}>{res_by}</td></tr>\n",
                 id = esc(&r.report_id),
                 category = esc(protocol::kinds::category_name(&r.category).unwrap_or(&r.category)),
-                location = esc(&r.location),
+                location = super::forgettable(&r.location),
                 severity = esc(severity_label(&r.severity)),
                 status = esc(report_status_label(&r.status)),
                 officer = esc(r.officer.as_deref().unwrap_or("—")),

@@ -3,6 +3,7 @@
 //! `reference_categories.json`; procedures without a known national code are left out.
 
 use chrono::{DateTime, Utc};
+use protocol::forgettable::Sealable;
 use protocol::kinds::{BillType, DossierSubmission, PaymentMade, SecurityReport, Severity, StationEvent};
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -67,8 +68,9 @@ pub fn random_event(rng: &mut impl Rng, station_index: usize, n: u64, at: DateTi
             StationEvent::from(PaymentMade {
                 bill_type: *bill_type,
                 provider: payees.choose(rng).expect("payees").to_string(),
-                bill_reference: format!("PE{:011}", rng.gen_range(0..100_000_000_000u64)),
+                bill_reference: Sealable::Clear(format!("PE{:011}", rng.gen_range(0..100_000_000_000u64))),
                 amount_vnd: amount.max(1000),
+                sealed_key: None,
             })
         }
         50..=84 => {
@@ -89,8 +91,9 @@ pub fn random_event(rng: &mut impl Rng, station_index: usize, n: u64, at: DateTi
             StationEvent::from(SecurityReport {
                 category: category.to_string(),
                 severity: severity.0,
-                location: PLACES.choose(rng).expect("places").to_string(),
-                description: texts.choose(rng).expect("texts").to_string(),
+                location: Sealable::from(*PLACES.choose(rng).expect("places")),
+                description: Sealable::from(*texts.choose(rng).expect("texts")),
+                sealed_key: None,
             })
         }
     }

@@ -184,6 +184,34 @@ mod tests {
     }
 
     #[test]
+    fn a_field_the_station_sealed_reaches_the_log_sealed_naming_the_event_and_field_that_open_it() {
+        use protocol::forgettable::seal_payload;
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let epoch = protocol::sealed::EpochSecret::generate("2026-12", &mut rng);
+        let event_id = Uuid::parse_str(EVENT_ID).unwrap();
+        let mut sealed_kinds = 0;
+        for example in StationEvent::examples() {
+            let fields = StationEvent::forgettable(example.kind(), example.schema());
+            let mut payload = example.payload();
+            if !seal_payload(fields, &mut payload, &epoch.public(), event_id, &mut rng).unwrap() {
+                continue;
+            }
+            sealed_kinds += 1;
+            let sealed = StationEvent::parse(example.kind(), example.schema(), &payload).unwrap();
+            sealed.validate().unwrap();
+            let routed = route(sealed, &origin(EVENT_ID));
+            let command = format!("{:?}", routed.command);
+            for field in fields {
+                let clear = example.payload()[*field].as_str().unwrap().to_string();
+                assert!(!command.contains(&clear), "{}: {field} in clear in {command}", example.kind());
+                assert!(command.contains(&format!("Sealed({event_id}, {field})")), "{}: {command}", example.kind());
+            }
+        }
+        assert_eq!(sealed_kinds, 7, "security report, feedback, four payment kinds, documents provided");
+    }
+
+    #[test]
     fn a_heartbeat_of_a_station_not_in_the_log_is_refused() {
         let mut station = AnyAggregate::new("station").unwrap();
         assert_eq!(run(&mut station, Heartbeat::example(), EVENT_ID).unwrap_err().0, "this station was never planned");

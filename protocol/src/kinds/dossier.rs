@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::examples::citizen;
 use super::{example, Kind};
-use crate::check::text;
 use crate::citizen::CitizenRef;
+use crate::forgettable::{Sealable, SealedKey};
 use crate::{FieldError, Vnd};
 use serde_json::json;
 
@@ -50,7 +50,9 @@ pub struct DocumentsProvision {
     pub dossier_code: String,
     /// What was brought, e.g. `Bản sao giấy chứng sinh`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Sealable>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 impl Kind for DossierSubmission {
@@ -87,6 +89,7 @@ impl Kind for DossierSubmissionV2 {
 
 impl Kind for DocumentsProvision {
     const NAME: &'static str = "dossier.documents_provided";
+    const FORGETTABLE: &'static [&'static str] = &["note"];
 
     fn example() -> Self {
         example(json!({"dossier_code":"000.00.25.H29-251010-0001","note":"Bản sao giấy chứng sinh"}))
@@ -95,8 +98,11 @@ impl Kind for DocumentsProvision {
     fn validate(&self) -> Result<(), FieldError> {
         check_dossier_code(&self.dossier_code)?;
         match &self.note {
-            Some(note) => text("note", note, 500),
-            None => Ok(()),
+            Some(note) => {
+                note.check("note", 500)?;
+                SealedKey::check(&self.sealed_key, &[note])
+            }
+            None => SealedKey::check(&self.sealed_key, &[]),
         }
     }
 }

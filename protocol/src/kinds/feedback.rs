@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{example, Kind};
-use crate::check::text;
 use crate::citizen::CitizenRef;
+use crate::forgettable::{Sealable, SealedKey};
 use crate::FieldError;
 use serde_json::json;
 
@@ -20,10 +20,12 @@ kinds! {
 #[serde(deny_unknown_fields)]
 pub struct FeedbackSubmission {
     pub topic: FeedbackTopic,
-    pub text: String,
+    pub text: Sealable,
     /// Who sent it, when they chose not to stay anonymous.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citizen: Option<CitizenRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,13 +52,15 @@ impl FeedbackTopic {
 
 impl Kind for FeedbackSubmission {
     const NAME: &'static str = "feedback.submitted";
+    const FORGETTABLE: &'static [&'static str] = &["text"];
 
     fn example() -> Self {
         example(json!({"topic":"living_environment","text":"Đèn hành lang tầng 5 hỏng"}))
     }
 
     fn validate(&self) -> Result<(), FieldError> {
-        text("text", &self.text, 2000)?;
+        self.text.check("text", 2000)?;
+        SealedKey::check(&self.sealed_key, &[&self.text])?;
         match &self.citizen {
             Some(c) => c.validate().map_err(|e| e.under("citizen")),
             None => Ok(()),

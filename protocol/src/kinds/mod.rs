@@ -19,6 +19,11 @@ macro_rules! kinds {
         impl $crate::kinds::Group for $group {
             const KINDS: &'static [(&'static str, u16)] =
                 &[$((<$payload as $crate::kinds::Kind>::NAME, <$payload as $crate::kinds::Kind>::SCHEMA)),+];
+            const FORGETTABLE: &'static [(&'static str, u16, &'static [&'static str])] = &[$((
+                <$payload as $crate::kinds::Kind>::NAME,
+                <$payload as $crate::kinds::Kind>::SCHEMA,
+                <$payload as $crate::kinds::Kind>::FORGETTABLE,
+            )),+];
 
             fn read(
                 kind: &str,
@@ -79,6 +84,16 @@ macro_rules! services {
             /// Every kind this code understands, with each schema version it accepts.
             pub fn kinds() -> impl Iterator<Item = (&'static str, u16)> {
                 [$(<$group as Group>::KINDS),+].into_iter().flatten().copied()
+            }
+
+            /// The payload fields of a kind and schema that are sealed when the station can seal
+            /// (`docs/PROTOCOL.md` section 10); none for a kind this code does not know.
+            pub fn forgettable(kind: &str, schema: u16) -> &'static [&'static str] {
+                [$(<$group as Group>::FORGETTABLE),+]
+                    .into_iter()
+                    .flatten()
+                    .find(|(k, s, _)| *k == kind && *s == schema)
+                    .map_or(&[], |(_, _, fields)| fields)
             }
 
             fn read(kind: &str, schema: u16, payload: &serde_json::Value) -> Option<Result<Self, FieldError>> {
@@ -165,6 +180,11 @@ pub trait Kind: Serialize + DeserializeOwned + Sized {
     const NAME: &'static str;
     /// The schema version of this payload; a changed schema is a new payload type.
     const SCHEMA: u16 = 1;
+    /// The fields that hold personal data a resident may ask to forget: each is a [`Sealable`]
+    /// and the payload has a `sealed_key` (`docs/EVENTS.md` marks them).
+    ///
+    /// [`Sealable`]: crate::forgettable::Sealable
+    const FORGETTABLE: &'static [&'static str] = &[];
 
     /// The checks beyond the JSON shape; field names are relative to the payload.
     fn validate(&self) -> Result<(), FieldError> {
@@ -178,6 +198,8 @@ pub trait Kind: Serialize + DeserializeOwned + Sized {
 /// The kinds of one service, as declared by `kinds!`.
 pub trait Group: Sized {
     const KINDS: &'static [(&'static str, u16)];
+    /// Each kind and schema with its forgettable fields.
+    const FORGETTABLE: &'static [(&'static str, u16, &'static [&'static str])];
     /// `None` when the kind and schema are not of this group.
     fn read(kind: &str, schema: u16, payload: &serde_json::Value) -> Option<Result<Self, FieldError>>;
     fn kind(&self) -> &'static str;

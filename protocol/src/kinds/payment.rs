@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::examples::PAYMENT_ID;
 use super::{example, Kind};
 use crate::check::{event_id, text};
+use crate::forgettable::{Sealable, SealedKey};
 use crate::{FieldError, Vnd};
 use serde_json::json;
 
@@ -27,8 +28,10 @@ pub struct PaymentMade {
     /// Who is paid, e.g. `EVNHCMC`.
     pub provider: String,
     /// The bill's or customer's reference with the provider.
-    pub bill_reference: String,
+    pub bill_reference: Sealable,
     pub amount_vnd: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 /// `payment.initiated`: a payment started at a station; its outcome follows in another event.
@@ -37,8 +40,10 @@ pub struct PaymentMade {
 pub struct PaymentInitiation {
     pub bill_type: BillType,
     pub provider: String,
-    pub bill_reference: String,
+    pub bill_reference: Sealable,
     pub amount_vnd: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 /// `payment.succeeded`: the provider confirmed the payment.
@@ -48,7 +53,9 @@ pub struct PaymentSuccess {
     /// The id of the `payment.initiated` event.
     pub payment_id: String,
     /// The provider's or gateway's transaction reference.
-    pub transaction_ref: String,
+    pub transaction_ref: Sealable,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 /// `payment.failed`: the payment did not go through.
@@ -58,7 +65,9 @@ pub struct PaymentFailure {
     /// The id of the `payment.initiated` event.
     pub payment_id: String,
     /// Why, as the gateway said it, e.g. `Thẻ không đủ số dư`.
-    pub reason: String,
+    pub reason: Sealable,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,15 +98,21 @@ impl BillType {
     }
 }
 
-fn check_bill(provider: &str, bill_reference: &str, amount_vnd: i64) -> Result<(), FieldError> {
+fn check_bill(
+    provider: &str,
+    bill_reference: &Sealable,
+    amount_vnd: i64,
+    key: &Option<SealedKey>,
+) -> Result<(), FieldError> {
     text("provider", provider, 100)?;
-    text("bill_reference", bill_reference, 64)?;
+    bill_reference.check("bill_reference", 64)?;
     Vnd::payment("amount_vnd", amount_vnd)?;
-    Ok(())
+    SealedKey::check(key, &[bill_reference])
 }
 
 impl Kind for PaymentMade {
     const NAME: &'static str = "payment.made";
+    const FORGETTABLE: &'static [&'static str] = &["bill_reference"];
 
     fn example() -> Self {
         example(json!({"bill_type":"electricity","provider":"EVNHCMC","bill_reference":"PE04000123456",
@@ -105,24 +120,26 @@ impl Kind for PaymentMade {
     }
 
     fn validate(&self) -> Result<(), FieldError> {
-        check_bill(&self.provider, &self.bill_reference, self.amount_vnd)
+        check_bill(&self.provider, &self.bill_reference, self.amount_vnd, &self.sealed_key)
     }
 }
 
 impl Kind for PaymentInitiation {
     const NAME: &'static str = "payment.initiated";
+    const FORGETTABLE: &'static [&'static str] = &["bill_reference"];
 
     fn example() -> Self {
         example(json!({"bill_type":"water","provider":"SAWACO","bill_reference":"KH0123456","amount_vnd":186000}))
     }
 
     fn validate(&self) -> Result<(), FieldError> {
-        check_bill(&self.provider, &self.bill_reference, self.amount_vnd)
+        check_bill(&self.provider, &self.bill_reference, self.amount_vnd, &self.sealed_key)
     }
 }
 
 impl Kind for PaymentSuccess {
     const NAME: &'static str = "payment.succeeded";
+    const FORGETTABLE: &'static [&'static str] = &["transaction_ref"];
 
     fn example() -> Self {
         example(json!({"payment_id":PAYMENT_ID,"transaction_ref":"VNPAY-14503321"}))
@@ -130,12 +147,14 @@ impl Kind for PaymentSuccess {
 
     fn validate(&self) -> Result<(), FieldError> {
         event_id("payment_id", &self.payment_id)?;
-        text("transaction_ref", &self.transaction_ref, 64)
+        self.transaction_ref.check("transaction_ref", 64)?;
+        SealedKey::check(&self.sealed_key, &[&self.transaction_ref])
     }
 }
 
 impl Kind for PaymentFailure {
     const NAME: &'static str = "payment.failed";
+    const FORGETTABLE: &'static [&'static str] = &["reason"];
 
     fn example() -> Self {
         example(json!({"payment_id":PAYMENT_ID,"reason":"Thẻ không đủ số dư"}))
@@ -143,6 +162,7 @@ impl Kind for PaymentFailure {
 
     fn validate(&self) -> Result<(), FieldError> {
         event_id("payment_id", &self.payment_id)?;
-        text("reason", &self.reason, 200)
+        self.reason.check("reason", 200)?;
+        SealedKey::check(&self.sealed_key, &[&self.reason])
     }
 }

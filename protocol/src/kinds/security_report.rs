@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{example, Kind};
-use crate::check::text;
+use crate::forgettable::{Sealable, SealedKey};
 use crate::FieldError;
 use serde_json::json;
 
@@ -22,8 +22,10 @@ pub struct SecurityReport {
     pub category: String,
     pub severity: Severity,
     /// Where in the building, e.g. `Tháp A, tầng 12`.
-    pub location: String,
-    pub description: String,
+    pub location: Sealable,
+    pub description: Sealable,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,6 +64,7 @@ pub fn category_name(key: &str) -> Option<&'static str> {
 
 impl Kind for SecurityReport {
     const NAME: &'static str = "security_report.filed";
+    const FORGETTABLE: &'static [&'static str] = &["location", "description"];
 
     fn example() -> Self {
         example(json!({"category":"noise","severity":"low","location":"Tháp A, tầng 12",
@@ -76,8 +79,8 @@ impl Kind for SecurityReport {
                 format!("`{}` is not a category ({})", self.category, keys.join(", ")),
             ));
         }
-        text("location", &self.location, 200)?;
-        text("description", &self.description, 2000)?;
-        Ok(())
+        self.location.check("location", 200)?;
+        self.description.check("description", 2000)?;
+        SealedKey::check(&self.sealed_key, &[&self.location, &self.description])
     }
 }

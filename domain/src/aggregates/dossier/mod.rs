@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DossierCommand {
@@ -42,7 +43,7 @@ pub enum DossierCommand {
     },
     /// From a station (`dossier.documents_provided`): the resident brought them.
     ProvideDocuments {
-        note: Option<String>,
+        note: Option<Text>,
         station: StationId,
         at: DateTime<Utc>,
     },
@@ -94,7 +95,7 @@ pub enum DossierEvent {
     },
     DocumentsProvided {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
+        note: Option<Text>,
         station: StationId,
         at: DateTime<Utc>,
     },
@@ -327,8 +328,13 @@ pub(crate) fn route(kind: DossierKinds, o: &Origin) -> (String, DossierCommand) 
     match kind {
         DossierKinds::Submitted(d) => submit(d.dossier_code, d.procedure_code, d.fee_vnd, None),
         DossierKinds::SubmittedV2(d) => submit(d.dossier_code, d.procedure_code, d.fee_vnd, Some(d.citizen)),
-        DossierKinds::DocumentsProvided(d) => {
-            (d.dossier_code, DossierCommand::ProvideDocuments { note: d.note, station: o.station.clone(), at: o.at })
-        }
+        DossierKinds::DocumentsProvided(d) => (
+            d.dossier_code,
+            DossierCommand::ProvideDocuments {
+                note: d.note.map(|n| n.into_text(o.event_id, "note")),
+                station: o.station.clone(),
+                at: o.at,
+            },
+        ),
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::kinds::FeedbackTopic;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +24,7 @@ pub enum FeedbackCommand {
     /// From a station (`feedback.submitted`).
     SubmitFeedback {
         topic: FeedbackTopic,
-        text: String,
+        text: Text,
         citizen: Option<CitizenRef>,
         station: StationId,
         ward: WardCode,
@@ -43,7 +44,7 @@ pub enum FeedbackCommand {
 pub enum FeedbackEvent {
     FeedbackSubmitted {
         topic: FeedbackTopic,
-        text: String,
+        text: Text,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         citizen: Option<CitizenRef>,
         station: StationId,
@@ -141,7 +142,7 @@ pub(crate) fn route(kind: FeedbackKinds, o: &Origin) -> (String, FeedbackCommand
             o.event_id.to_string(),
             FeedbackCommand::SubmitFeedback {
                 topic: f.topic,
-                text: f.text,
+                text: f.text.into_text(o.event_id, "text"),
                 citizen: f.citizen,
                 station: o.station.clone(),
                 ward: o.ward.clone(),

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::kinds::BillType;
 use protocol::Vnd;
 
@@ -27,7 +28,7 @@ pub enum PaymentCommand {
     MakePayment {
         bill_type: BillType,
         provider: String,
-        bill_reference: String,
+        bill_reference: Text,
         amount_vnd: i64,
         station: StationId,
         ward: WardCode,
@@ -37,16 +38,16 @@ pub enum PaymentCommand {
     InitiatePayment {
         bill_type: BillType,
         provider: String,
-        bill_reference: String,
+        bill_reference: Text,
         amount_vnd: i64,
         station: StationId,
         ward: WardCode,
         at: DateTime<Utc>,
     },
     /// From a station (`payment.succeeded`).
-    RecordPaymentSuccess { transaction_ref: String, at: DateTime<Utc> },
+    RecordPaymentSuccess { transaction_ref: Text, at: DateTime<Utc> },
     /// From a station (`payment.failed`).
-    RecordPaymentFailure { reason: String, at: DateTime<Utc> },
+    RecordPaymentFailure { reason: Text, at: DateTime<Utc> },
     /// Staff: the whole amount goes back to the payer.
     RefundPayment { reason: String, at: DateTime<Utc> },
 }
@@ -60,7 +61,7 @@ pub enum PaymentEvent {
     PaymentMade {
         bill_type: BillType,
         provider: String,
-        bill_reference: String,
+        bill_reference: Text,
         amount_vnd: i64,
         station: StationId,
         ward: WardCode,
@@ -69,18 +70,18 @@ pub enum PaymentEvent {
     PaymentInitiated {
         bill_type: BillType,
         provider: String,
-        bill_reference: String,
+        bill_reference: Text,
         amount_vnd: i64,
         station: StationId,
         ward: WardCode,
         at: DateTime<Utc>,
     },
     PaymentSucceeded {
-        transaction_ref: String,
+        transaction_ref: Text,
         at: DateTime<Utc>,
     },
     PaymentFailed {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
     PaymentRefunded {
@@ -136,7 +137,7 @@ pub struct Payment {
     pub status: PaymentStatus,
     pub bill_type: Option<BillType>,
     pub amount_vnd: i64,
-    pub transaction_ref: Option<String>,
+    pub transaction_ref: Option<Text>,
 }
 
 fn check_amount(amount_vnd: i64) -> Result<(), DomainError> {
@@ -247,7 +248,7 @@ pub(crate) fn route(kind: PaymentKinds, o: &Origin) -> (String, PaymentCommand) 
             PaymentCommand::MakePayment {
                 bill_type: p.bill_type,
                 provider: p.provider,
-                bill_reference: p.bill_reference,
+                bill_reference: p.bill_reference.into_text(o.event_id, "bill_reference"),
                 amount_vnd: p.amount_vnd,
                 station,
                 ward,
@@ -259,16 +260,23 @@ pub(crate) fn route(kind: PaymentKinds, o: &Origin) -> (String, PaymentCommand) 
             PaymentCommand::InitiatePayment {
                 bill_type: p.bill_type,
                 provider: p.provider,
-                bill_reference: p.bill_reference,
+                bill_reference: p.bill_reference.into_text(o.event_id, "bill_reference"),
                 amount_vnd: p.amount_vnd,
                 station,
                 ward,
                 at,
             },
         ),
-        PaymentKinds::Succeeded(p) => {
-            (p.payment_id, PaymentCommand::RecordPaymentSuccess { transaction_ref: p.transaction_ref, at })
-        }
-        PaymentKinds::Failed(p) => (p.payment_id, PaymentCommand::RecordPaymentFailure { reason: p.reason, at }),
+        PaymentKinds::Succeeded(p) => (
+            p.payment_id,
+            PaymentCommand::RecordPaymentSuccess {
+                transaction_ref: p.transaction_ref.into_text(o.event_id, "transaction_ref"),
+                at,
+            },
+        ),
+        PaymentKinds::Failed(p) => (
+            p.payment_id,
+            PaymentCommand::RecordPaymentFailure { reason: p.reason.into_text(o.event_id, "reason"), at },
+        ),
     }
 }

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::kinds::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,8 +29,8 @@ pub enum SecurityReportCommand {
     FileSecurityReport {
         category: String,
         severity: Severity,
-        location: String,
-        description: String,
+        location: Text,
+        description: Text,
         station: StationId,
         ward: WardCode,
         at: DateTime<Utc>,
@@ -69,8 +70,8 @@ pub enum SecurityReportEvent {
     SecurityReportFiled {
         category: String,
         severity: Severity,
-        location: String,
-        description: String,
+        location: Text,
+        description: Text,
         station: StationId,
         ward: WardCode,
         at: DateTime<Utc>,
@@ -335,8 +336,8 @@ pub(crate) fn route(kind: SecurityReportKinds, o: &Origin) -> (String, SecurityR
             SecurityReportCommand::FileSecurityReport {
                 category: r.category,
                 severity: r.severity,
-                location: r.location,
-                description: r.description,
+                location: r.location.into_text(o.event_id, "location"),
+                description: r.description.into_text(o.event_id, "description"),
                 station: o.station.clone(),
                 ward: o.ward.clone(),
                 at: o.at,
