@@ -88,6 +88,22 @@ where
     (name, handle)
 }
 
+/// Makes each new month's epoch key the current one (checked every ten minutes).
+async fn rotate_epochs(
+    keyring: std::sync::Arc<ingest::keyring::Keyring>,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return Ok(()),
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+        }
+        if let Err(e) = keyring.rotate(chrono::Utc::now()).await {
+            tracing::warn!(error = %e, "cannot make the new epoch's key yet");
+        }
+    }
+}
+
 impl Hub {
     pub async fn start(
         store: Store,
@@ -98,6 +114,7 @@ impl Hub {
         let lookups = link.lookups().await?;
         let announcer = link.announcer();
         let hub_key = options.ingest.hub_key.clone();
+        let keyring = options.ingest.keyring.clone();
         // Until this hub is the log's writer (at once, unless another hub is), its socket answers
         // as a standby.
         let listener = crate::app::bind(options.listen)?;
@@ -112,6 +129,7 @@ impl Hub {
         state.hub_key = hub_key.verifying_key();
         state.ingest_health = Some(ingest.health());
         state.nats = options.nats.as_ref().map(|n| n.authority.clone());
+        state.keyring = keyring.clone();
         // The log key is the hub's key, under the log's origin.
         let checkpointer = audit::Checkpointer::new(store.clone(), &options.log_origin, (*hub_key).clone())
             .map_err(|e| anyhow::anyhow!("the log origin `{}` cannot name a key: {e}", options.log_origin))?;
@@ -159,6 +177,9 @@ impl Hub {
                 async move { Ok(app.run_until_stopped(s).await?) }
             }),
         ];
+        if let Some(keyring) = keyring {
+            parts.push(spawn("epoch keys", &shutdown, rotate_epochs(keyring, shutdown.clone())));
+        }
         if let Some(admin) = options.nats {
             let pusher =
                 crate::revocations::keep_pushed(store.clone(), admin, Duration::from_secs(1), shutdown.clone());

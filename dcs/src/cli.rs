@@ -58,6 +58,11 @@ pub enum Command {
         /// uses the same file). Keep it off the database host's backups.
         #[arg(long, env = "DCS_HUB_KEY_FILE", default_value = "dcs-hub.key")]
         hub_key_file: PathBuf,
+        /// The key-encryption key that seals the key table of residents' data keys (created at
+        /// first start; default: the hub key's file with the extension `.kek`). Without it the
+        /// table opens nothing: keep a copy apart from the database's backups.
+        #[arg(long, env = "DCS_KEK_FILE")]
+        kek_file: Option<PathBuf>,
         /// Copies of the event stream on a JetStream cluster (3 on a 3-node cluster; `--nats-url`
         /// may list every node, comma-separated).
         #[arg(long, env = "DCS_STREAM_REPLICAS", default_value_t = 1)]
@@ -268,17 +273,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             https,
             nats_credentials,
             hub_key_file,
+            kek_file,
             stream_replicas,
             buildings,
             log_origin,
             checkpoint_secs,
         } => {
+            let kek = crate::hub_key::kek(&kek_file.unwrap_or_else(|| hub_key_file.with_extension("kek")))?;
             let stream = bus::nats::StreamPlan { replicas: stream_replicas, buildings };
             let nats = NatsSettings { url: nats_url, credentials: nats_credentials, stream };
             let hub_key = crate::hub_key::load_or_create(&hub_key_file)?;
             let log =
                 AuditLogSettings { origin: log_origin, every: std::time::Duration::from_secs(checkpoint_secs.max(1)) };
-            serve(&database_url, &nats, listen, deadline_check_secs, https, hub_key, log).await
+            let keys = HubKeys { hub_key, kek };
+            serve(&database_url, &nats, listen, deadline_check_secs, https, keys, log).await
         }
         Command::Replay { database_url, shadow: false } => replay(database_url).await,
         Command::Replay { database_url, shadow: true } => replay_shadow(database_url).await,
@@ -443,6 +451,12 @@ struct AuditLogSettings {
     every: std::time::Duration,
 }
 
+/// The hub's secrets, read from their files.
+struct HubKeys {
+    hub_key: ed25519_dalek::SigningKey,
+    kek: protocol::kek::Kek,
+}
+
 /// The production hub until Ctrl-C or SIGTERM, or until a part of it fails.
 async fn serve(
     database_url: &str,
@@ -450,10 +464,11 @@ async fn serve(
     listen: SocketAddr,
     deadline_check_secs: u64,
     https: bool,
-    hub_key: ed25519_dalek::SigningKey,
+    keys: HubKeys,
     log: AuditLogSettings,
 ) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
+    let keyring = ingest::keyring::Keyring::load(store.clone(), keys.kek, chrono::Utc::now()).await?;
     let (client, nats_admin) = connect_nats(nats).await?;
     let link = bus::nats::NatsHub::open(client, nats.stream.clone()).await?;
     let shutdown = CancellationToken::new();
@@ -462,7 +477,11 @@ async fn serve(
         deadline_check_every: std::time::Duration::from_secs(deadline_check_secs.max(1)),
         secure_cookies: https || !listen.ip().is_loopback(),
         nats: nats_admin,
-        ingest: ingest::IngestConfig { hub_key: std::sync::Arc::new(hub_key), ..Default::default() },
+        ingest: ingest::IngestConfig {
+            hub_key: std::sync::Arc::new(keys.hub_key),
+            keyring: Some(std::sync::Arc::new(keyring)),
+            ..Default::default()
+        },
         log_origin: log.origin,
         checkpoint_every: log.every,
     };

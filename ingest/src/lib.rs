@@ -8,6 +8,7 @@
 mod aggregates;
 mod batch;
 pub mod health;
+pub mod keyring;
 pub mod reasons;
 pub mod receipts;
 pub mod staff;
@@ -44,6 +45,9 @@ pub struct IngestConfig {
     /// The hub's key: it signs every receipt and lookup answer (stations receive its public half
     /// at enrollment). The default is a fresh key, for tests; a hub keeps its own in a file.
     pub hub_key: std::sync::Arc<ed25519_dalek::SigningKey>,
+    /// The epochs' secrets and the key table: without it, an event with sealed fields is refused
+    /// (the hub could never open them).
+    pub keyring: Option<std::sync::Arc<keyring::Keyring>>,
 }
 
 impl Default for IngestConfig {
@@ -52,6 +56,7 @@ impl Default for IngestConfig {
             batch_max: 1000,
             hold_delay: Duration::from_millis(500),
             hub_key: std::sync::Arc::new(ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng)),
+            keyring: None,
         }
     }
 }

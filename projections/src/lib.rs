@@ -9,7 +9,7 @@ pub mod shadow;
 pub mod ward_dashboard;
 
 pub use projector::{Projection, Projector, Statement, Value};
-pub use security_reports::{QueueFilter, QueuedReport, SecurityReports};
+pub use security_reports::{QueueFilter, QueuedReport, SecurityReports, ShownText};
 pub use ward_dashboard::{
     CityDashboard, KindCount, StationActivity, StationHeartbeat, VneidFigures, WardDashboard, WardDashboardView,
     WardSummary,

@@ -119,22 +119,40 @@ fn stored(text: &Text) -> String {
     serde_json::to_string(text).expect("a text is JSON")
 }
 
-/// A forgettable text read from its column (written by [`stored`]).
+/// A forgettable text as a reader gets it: as the log holds it (read from its column, written by
+/// [`stored`]), or opened through the hub's key table, or erased (its key is gone). In JSON: the
+/// stored form, the text, or `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct StoredText(pub Text);
+#[serde(untagged)]
+pub enum ShownText {
+    Stored(Text),
+    Opened(String),
+    Erased,
+}
 
-impl TryFrom<String> for StoredText {
+impl TryFrom<String> for ShownText {
     type Error = serde_json::Error;
     fn try_from(column: String) -> std::result::Result<Self, Self::Error> {
-        serde_json::from_str(&column).map(Self)
+        serde_json::from_str(&column).map(Self::Stored)
     }
 }
 
-impl std::ops::Deref for StoredText {
-    type Target = Text;
-    fn deref(&self) -> &Text {
-        &self.0
+impl ShownText {
+    /// The text, if it can be read: in clear, or opened.
+    pub fn readable(&self) -> Option<&str> {
+        match self {
+            Self::Stored(t) => t.clear(),
+            Self::Opened(t) => Some(t),
+            Self::Erased => None,
+        }
+    }
+
+    /// The stored text, if not yet opened.
+    pub fn stored(&self) -> Option<&Text> {
+        match self {
+            Self::Stored(t) => Some(t),
+            _ => None,
+        }
     }
 }
 
@@ -148,9 +166,9 @@ pub struct QueuedReport {
     pub category: String,
     pub severity: String,
     #[sqlx(try_from = "String")]
-    pub location: StoredText,
+    pub location: ShownText,
     #[sqlx(try_from = "String")]
-    pub description: StoredText,
+    pub description: ShownText,
     pub status: String,
     pub officer: Option<String>,
     pub filed_at: DateTime<Utc>,

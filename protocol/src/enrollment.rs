@@ -32,6 +32,32 @@ pub struct EnrollmentAnswer {
     /// inbox `_INBOX_{station}`), when the hub's NATS authenticates clients.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nats_jwt: Option<String>,
+    /// The hub's current epoch public key: the station seals forgettable fields to it
+    /// (`docs/PROTOCOL.md` section 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch_key: Option<EpochPublicKey>,
+}
+
+/// An epoch's public key on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpochPublicKey {
+    /// `2026-12`.
+    pub epoch: String,
+    /// The X25519 public key, 64 hex digits.
+    pub public: String,
+}
+
+impl EpochPublicKey {
+    pub fn of(key: &crate::sealed::EpochKey) -> Self {
+        Self { epoch: key.epoch.clone(), public: hex::encode(key.public) }
+    }
+
+    /// The key, if its hex is 32 bytes.
+    pub fn key(&self) -> Option<crate::sealed::EpochKey> {
+        let mut public = [0u8; 32];
+        hex::decode_to_slice(&self.public, &mut public).ok()?;
+        Some(crate::sealed::EpochKey { epoch: self.epoch.clone(), public })
+    }
 }
 
 /// The city-wide key of citizen pseudonyms, received from the hub at enrollment: the station turns

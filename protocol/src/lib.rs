@@ -9,6 +9,7 @@ pub mod citizen;
 pub mod enrollment;
 pub mod envelope;
 pub mod forgettable;
+pub mod kek;
 pub mod kinds;
 pub mod merkle;
 pub mod money;

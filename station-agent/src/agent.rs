@@ -90,10 +90,10 @@ impl Agent {
     /// disk and will reach the hub, whatever happens to the link or the process.
     pub async fn record(&self, event: &StationEvent) -> Result<Recorded, AgentError> {
         event.validate()?;
-        let payload = event.payload();
+        let id = Uuid::now_v7();
+        let payload = self.sealed_payload(event, id);
         let mut chain = self.chain.lock().await;
         let (seq, prev) = (chain.0 + 1, chain.1);
-        let id = Uuid::now_v7();
         let bytes = UnsignedEvent {
             v: protocol::VERSION,
             id,
@@ -122,6 +122,21 @@ impl Agent {
         drop(chain);
         self.recorded.notify_one();
         Ok(Recorded { event_id: id, seq, kind: event.kind() })
+    }
+
+    /// The event's payload with its forgettable fields sealed to the hub's epoch key, when the
+    /// station has one (`docs/PROTOCOL.md` section 10); in clear otherwise.
+    fn sealed_payload(&self, event: &StationEvent, id: Uuid) -> serde_json::Value {
+        let mut payload = event.payload();
+        let fields = StationEvent::forgettable(event.kind(), event.schema());
+        if let Some(epoch) = self.config.epoch_key.as_ref().and_then(|k| k.key()) {
+            if let Err(e) =
+                protocol::forgettable::seal_payload(fields, &mut payload, &epoch, id, &mut rand::rngs::OsRng)
+            {
+                tracing::error!(error = %e, "cannot seal to the hub's epoch key; recording in clear");
+            }
+        }
+        payload
     }
 
     /// Counts a lookup as usage (a `lookup.performed` event without what was looked up).

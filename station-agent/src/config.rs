@@ -18,6 +18,10 @@ pub struct StationConfig {
     /// signed are believed.
     #[serde(default)]
     pub hub_key: String,
+    /// The hub's epoch public key from enrollment: forgettable fields are sealed to it. (A
+    /// station enrolled before the hub had one sends them in clear.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch_key: Option<protocol::enrollment::EpochPublicKey>,
 }
 
 impl StationConfig {

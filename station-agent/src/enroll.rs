@@ -61,6 +61,7 @@ pub async fn enroll(dir: &Path, e: Enrollment<'_>) -> Result<StationConfig, Enro
         building: e.building.to_string(),
         hub_url: e.hub_url.to_string(),
         hub_key: answer.hub_key.clone(),
+        epoch_key: answer.epoch_key.clone(),
     };
     config.save(dir)?;
     Ok(config)

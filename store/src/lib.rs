@@ -8,6 +8,7 @@ mod access_log;
 mod common;
 mod copy;
 mod dialect;
+mod keys;
 use dialect::on_db;
 mod nats_users;
 mod people;
@@ -31,6 +32,7 @@ use uuid::Uuid;
 
 pub use access_log::Access;
 pub use copy::{CopyEncoder, EVENT_COLUMNS};
+pub use keys::{EpochRow, NewDataKey};
 pub use people::{Login, User};
 pub use read_model::{ReadRow, Statement, Value};
 pub use shadow::{Shadow, TableDifference};

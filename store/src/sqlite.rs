@@ -93,6 +93,20 @@ pub async fn append(
         .execute(&mut *tx)
         .await?;
     }
+    for k in &batch.data_keys {
+        sqlx::query(
+            "INSERT INTO data_keys (event_id, citizen, aggregate_type, aggregate_id, sealed_key, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(k.event_id.hyphenated().to_string())
+        .bind(&k.citizen)
+        .bind(&k.aggregate_type)
+        .bind(&k.aggregate_id)
+        .bind(&k.sealed_key)
+        .bind(recorded_at)
+        .execute(&mut *tx)
+        .await?;
+    }
     for (reason, n) in &batch.tally {
         sqlx::query("INSERT INTO dead_letter_tally (day, reason, count) VALUES (?, ?, ?) ON CONFLICT (day, reason) DO UPDATE SET count = dead_letter_tally.count + excluded.count")
             .bind(protocol::time::local_day(recorded_at))

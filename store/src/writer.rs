@@ -30,6 +30,8 @@ pub struct AppendBatch {
     pub registry: Vec<RegistryChange>,
     /// Dead letters counted by reason (today's tally), whether or not they are kept in full.
     pub tally: Vec<(String, i64)>,
+    /// The data keys of the batch's events that have sealed fields (the key table).
+    pub data_keys: Vec<crate::NewDataKey>,
 }
 
 impl AppendBatch {
@@ -39,6 +41,7 @@ impl AppendBatch {
             && self.dead_letters.is_empty()
             && self.registry.is_empty()
             && self.tally.is_empty()
+            && self.data_keys.is_empty()
     }
 }
 

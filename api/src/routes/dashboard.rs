@@ -55,7 +55,7 @@ pub async fn ward_page(s: &AppState, code: &str, identity: &Identity) -> Result<
         })
         .collect();
     let queue = QueueFilter { ward: Some(ward.as_str().to_string()), open: true, overdue: false, limit: 200 };
-    let open_security_reports = s.reports.list(&queue).await?;
+    let open_security_reports = s.open_reports(&queue).await?;
     Ok(WardPage { view, planned_stations, open_security_reports })
 }
 

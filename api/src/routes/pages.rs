@@ -31,7 +31,7 @@ pub async fn city(
         let ward = identity.wards.first().cloned().unwrap_or_default();
         return Ok(Redirect::to(&format!("/wards/{ward}")).into_response());
     }
-    let overdue = s.reports.list(&QueueFilter { open: true, overdue: true, limit: 1000, ..Default::default() }).await?;
+    let overdue = s.open_reports(&QueueFilter { open: true, overdue: true, limit: 1000, ..Default::default() }).await?;
     let viewer = viewer(&identity, &session).await?;
     Ok(Html(web::city::render(&s.dashboard.city(today()).await?, overdue.len(), &viewer)).into_response())
 }
@@ -51,7 +51,7 @@ pub async fn security_reports(
 ) -> Result<Html<String>, ApiError> {
     let filter = QueueFilter { open: true, overdue: q.overdue, limit: 1000, ..Default::default() };
     let viewer = viewer(&identity, &session).await?;
-    Ok(Html(web::reports::render(&s.reports.list(&filter).await?, q.overdue, &viewer)))
+    Ok(Html(web::reports::render(&s.open_reports(&filter).await?, q.overdue, &viewer)))
 }
 
 #[derive(serde::Deserialize)]

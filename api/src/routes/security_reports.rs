@@ -43,7 +43,7 @@ pub async fn city(
     State(s): State<AppState>,
     QueryParams(q): QueryParams<QueueQuery>,
 ) -> Result<Json<Vec<QueuedReport>>, ApiError> {
-    Ok(Json(s.reports.list(&filter(q, None)?).await?))
+    Ok(Json(s.open_reports(&filter(q, None)?).await?))
 }
 
 /// `GET /api/v1/wards/{code}/security-reports?status=open|all&overdue=true`
@@ -54,5 +54,5 @@ pub async fn ward(
     QueryParams(q): QueryParams<QueueQuery>,
 ) -> Result<Json<Vec<QueuedReport>>, ApiError> {
     identity.serves(&ward_from_path(&code)?)?;
-    Ok(Json(s.reports.list(&filter(q, Some(code))?).await?))
+    Ok(Json(s.open_reports(&filter(q, Some(code))?).await?))
 }

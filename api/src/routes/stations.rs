@@ -225,7 +225,8 @@ pub async fn enroll(
     let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;
     let pseudonym = PseudonymKey { key_id, key: hex::encode(key) };
     let hub_key = hex::encode(s.hub_key.to_bytes());
-    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym, hub_key, nats_jwt }))
+    let epoch_key = s.keyring.as_ref().map(|k| protocol::enrollment::EpochPublicKey::of(&k.current()));
+    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym, hub_key, nats_jwt, epoch_key }))
 }
 
 /// The station's NATS user JWT, when this hub's NATS authenticates clients (which needs the

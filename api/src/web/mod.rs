@@ -27,11 +27,12 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A forgettable text on a page: in clear as it is; sealed, a mark that it is kept sealed.
-pub fn forgettable(text: &protocol::forgettable::Text) -> String {
-    match text.clear() {
-        Some(t) => esc(t),
-        None => "<i>(niêm phong)</i>".into(),
+/// A forgettable text on a page: as it reads; erased or still sealed, a mark saying so.
+pub fn forgettable(text: &projections::ShownText) -> String {
+    match (text.readable(), text) {
+        (Some(t), _) => esc(t),
+        (None, projections::ShownText::Erased) => "<i>(đã xoá theo yêu cầu)</i>".into(),
+        (None, _) => "<i>(niêm phong)</i>".into(),
     }
 }
 

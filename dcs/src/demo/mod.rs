@@ -45,7 +45,10 @@ pub async fn run(
     let store = Store::connect(&format!("sqlite://{}", db_path.display())).await?;
     let bus = MemoryBus::new();
     let hub_key = std::sync::Arc::new(crate::hub_key::load_or_create(&opts.data_dir.join("hub.key"))?);
-    let ingest = ingest::IngestConfig { hub_key: hub_key.clone(), ..Default::default() };
+    let kek = crate::hub_key::kek(&opts.data_dir.join("hub.kek"))?;
+    let keyring = std::sync::Arc::new(ingest::keyring::Keyring::load(store.clone(), kek, chrono::Utc::now()).await?);
+    let ingest =
+        ingest::IngestConfig { hub_key: hub_key.clone(), keyring: Some(keyring.clone()), ..Default::default() };
     let hub_options = HubOptions { listen: opts.listen, ingest, ..Default::default() };
     let hub = Hub::start(store.clone(), Box::new(bus.clone()), hub_options, shutdown.clone()).await?;
     let url = format!("http://{}:{}/", display_host(opts.listen), hub.port());
@@ -65,6 +68,7 @@ pub async fn run(
             building: b.building.clone(),
             hub_url: url.clone(),
             hub_key: hex::encode(hub_key.verifying_key().to_bytes()),
+            epoch_key: Some(protocol::enrollment::EpochPublicKey::of(&keyring.current())),
         };
         cfg.save(&dir)?;
         let (key_id, pkey) = store.pseudonym_key(rand::random()).await?;

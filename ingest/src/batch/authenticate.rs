@@ -2,7 +2,9 @@
 //! dead-lettered unanswered: its sender is not authenticated. Its payload is read here, once.
 
 use domain::aggregates::{route, Origin, Routed};
+use protocol::forgettable::OpenError;
 use protocol::kinds::StationEvent;
+use protocol::sealed::DataKey;
 use protocol::signing::parse_signature_hex;
 use protocol::{subjects, verify, Envelope, FieldError};
 use store::NewDeadLetter;
@@ -18,11 +20,44 @@ pub(super) struct Authentic {
     pub signature: [u8; 64],
     /// Its payload read and routed to its aggregate, or why it cannot be.
     pub routed: Result<Routed, FieldError>,
+    /// The data key of its sealed fields, unwrapped (filed in the key table with the event).
+    pub data_key: Option<DataKey>,
 }
 
 impl Ingest {
     /// An `Err` is the dead letter for it (boxed: large, and rare).
     pub(super) async fn authenticate(&mut self, d: Received<'_>) -> Result<Authentic, Box<NewDeadLetter>> {
+        let mut authentic = self.authenticate_station(d).await?;
+        self.unseal(&mut authentic);
+        Ok(authentic)
+    }
+
+    /// Opens a payload's sealed fields to check their text, keeping the data key; a payload that
+    /// cannot be opened, or whose text breaks its schema, is refused like any invalid payload.
+    fn unseal(&self, a: &mut Authentic) {
+        if a.routed.is_err() || a.env.payload.get("sealed_key").is_none() {
+            return;
+        }
+        let fields = StationEvent::forgettable(&a.env.kind, a.env.schema);
+        let Some(keyring) = &self.config.keyring else {
+            a.routed = Err(FieldError::new("payload.sealed_key", "this hub holds no epoch keys to open it"));
+            return;
+        };
+        let opened = keyring.unseal(fields, &a.env.payload, a.env.id);
+        match opened {
+            Ok(Some((key, clear))) => match StationEvent::parse(&a.env.kind, a.env.schema, &clear) {
+                Ok(_) => a.data_key = Some(key),
+                Err(e) => a.routed = Err(e),
+            },
+            Ok(None) => {}
+            Err(OpenError::Field(field, e)) => {
+                a.routed = Err(FieldError::new(format!("payload.{field}"), e.to_string()))
+            }
+            Err(e) => a.routed = Err(FieldError::new("payload.sealed_key", e.to_string())),
+        }
+    }
+
+    async fn authenticate_station(&mut self, d: Received<'_>) -> Result<Authentic, Box<NewDeadLetter>> {
         let letter = match authenticate(d, |id| self.stations.get(id)) {
             Err(letter) if [UNKNOWN_STATION, STATION_NOT_ENROLLED].contains(&letter.reason.as_str()) => letter,
             checked => return checked,
@@ -71,7 +106,7 @@ pub(super) fn authenticate<'s>(
     }
     verify(key, d.bytes, &signature).map_err(|e| refuse(BAD_SIGNATURE, e.to_string()))?;
     let routed = StationEvent::parse(&env.kind, env.schema, &env.payload).map(|e| route(e, &Origin::of(&env)));
-    Ok(Authentic { env, signature, routed })
+    Ok(Authentic { env, signature, routed, data_key: None })
 }
 
 #[cfg(test)]

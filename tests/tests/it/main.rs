@@ -15,6 +15,7 @@ mod leaf;
 mod nats_auth;
 mod outage;
 mod poison;
+mod privacy;
 mod self_healing;
 mod services;
 mod station_api;

@@ -162,6 +162,11 @@ impl AgentProcess {
     pub fn log_tail(&self) -> String {
         tail(&self.log(), 40)
     }
+
+    /// Everything the agent has logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(self.log()).unwrap_or_default()
+    }
 }
 
 impl Drop for AgentProcess {

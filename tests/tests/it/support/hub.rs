@@ -157,6 +157,11 @@ impl HubProcess {
     pub fn log_tail(&self) -> String {
         tail(&self.log, 60)
     }
+
+    /// Everything the hub has logged so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
 }
 
 impl Drop for HubProcess {

@@ -1,0 +1,111 @@
+//! The hub's key table: epochs' key pairs (secrets sealed under the key-encryption key, which
+//! the database never sees) and each event's data key, sealed the same way and filed under the
+//! resident and the case it concerns. Data keys are written with their events, in the append's
+//! transaction (`AppendBatch::data_keys`); forgetting deletes them.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::dialect::sql;
+use crate::{on_db, Result, Store};
+
+/// An event's data key, sealed under the key-encryption key, and whom it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDataKey {
+    pub event_id: Uuid,
+    /// The resident's pseudonym, when the event names one.
+    pub citizen: Option<String>,
+    pub aggregate_type: String,
+    pub aggregate_id: String,
+    pub sealed_key: Vec<u8>,
+}
+
+/// An epoch's key pair as the table keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EpochRow {
+    pub epoch: String,
+    pub public_key: Vec<u8>,
+    /// Sealed under the key-encryption key; `None` once destroyed.
+    pub secret: Option<Vec<u8>>,
+    pub created_at: DateTime<Utc>,
+    pub destroyed_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Every epoch, oldest first.
+    pub async fn epoch_keys(&self) -> Result<Vec<EpochRow>> {
+        on_db!(self.db(), |pool, pg| {
+            let q = "SELECT epoch, public_key, secret, created_at, destroyed_at FROM epoch_keys ORDER BY epoch";
+            Ok(sqlx::query_as(q).fetch_all(pool).await?)
+        })
+    }
+
+    /// Adds an epoch unless it exists (another hub made it first); returns the epoch's row as kept.
+    pub async fn add_epoch_key(&self, row: &EpochRow) -> Result<EpochRow> {
+        on_db!(self.db(), |pool, pg| {
+            let q = sql(
+                pg,
+                "INSERT INTO epoch_keys (epoch, public_key, secret, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (epoch) DO NOTHING",
+            );
+            sqlx::query(&q)
+                .bind(&row.epoch)
+                .bind(&row.public_key)
+                .bind(&row.secret)
+                .bind(row.created_at)
+                .execute(pool)
+                .await?;
+            let q =
+                sql(pg, "SELECT epoch, public_key, secret, created_at, destroyed_at FROM epoch_keys WHERE epoch = $1");
+            Ok(sqlx::query_as(&q).bind(&row.epoch).fetch_one(pool).await?)
+        })
+    }
+
+    /// Destroys an epoch's secret: what was sealed to it opens only through the key table now.
+    pub async fn destroy_epoch_secret(&self, epoch: &str, now: DateTime<Utc>) -> Result<bool> {
+        on_db!(self.db(), |pool, pg| {
+            let q = sql(
+                pg,
+                "UPDATE epoch_keys SET secret = NULL, destroyed_at = $1 WHERE epoch = $2 AND secret IS NOT NULL",
+            );
+            Ok(sqlx::query(&q).bind(now).bind(epoch).execute(pool).await?.rows_affected() == 1)
+        })
+    }
+
+    /// The sealed data keys of these events that the table still holds.
+    pub async fn data_keys(&self, events: &[Uuid]) -> Result<Vec<(Uuid, Vec<u8>)>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        on_db!(self.db(), |pool, pg| {
+            let marks: Vec<String> = (1..=events.len()).map(|i| format!("${i}")).collect();
+            let q = sql(
+                pg,
+                &format!("SELECT event_id, sealed_key FROM data_keys WHERE event_id IN ({})", marks.join(", ")),
+            )
+            .into_owned();
+            let mut query = sqlx::query_as::<_, (String, Vec<u8>)>(&q);
+            for e in events {
+                query = query.bind(e.hyphenated().to_string());
+            }
+            let rows = query.fetch_all(pool).await?;
+            Ok(rows.into_iter().filter_map(|(id, key)| Some((Uuid::parse_str(&id).ok()?, key))).collect())
+        })
+    }
+
+    /// Deletes every data key filed under this resident's pseudonym; returns how many.
+    pub async fn forget_citizen_keys(&self, pseudonym: &str) -> Result<u64> {
+        on_db!(self.db(), |pool, pg| {
+            let q = sql(pg, "DELETE FROM data_keys WHERE citizen = $1");
+            Ok(sqlx::query(&q).bind(pseudonym).execute(pool).await?.rows_affected())
+        })
+    }
+
+    /// Deletes every data key of one case; returns how many.
+    pub async fn forget_case_keys(&self, aggregate_type: &str, aggregate_id: &str) -> Result<u64> {
+        on_db!(self.db(), |pool, pg| {
+            let q = sql(pg, "DELETE FROM data_keys WHERE aggregate_type = $1 AND aggregate_id = $2");
+            Ok(sqlx::query(&q).bind(aggregate_type).bind(aggregate_id).execute(pool).await?.rows_affected())
+        })
+    }
+}

@@ -1,0 +1,78 @@
+//! Residents' personal data end to end: a station seals a report's location and description to
+//! the hub's epoch key inside the signed bytes, so neither the station's outbox, the NATS stream
+//! nor the log holds them in clear; the hub files the event's data key in its key table (sealed
+//! under its KEK) and the ward's officers read the report in clear; no log line holds the text.
+
+use std::time::Duration;
+
+use serde_json::json;
+use testkit::{NatsServer, TestDb};
+
+use crate::support::{AgentProcess, HubProcess};
+
+const STATION: &str = "st-27097-privacy";
+const LOCATION: &str = "Tháp C, căn hộ 18.07";
+const DESCRIPTION: &str = "Hàng xóm đánh vợ con lúc nửa đêm, nghe tiếng kêu cứu";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_its_wards_officers() {
+    let db = TestDb::postgres().await;
+    let nats = NatsServer::start();
+    let hub = HubProcess::start(&db.url, &nats.url());
+    let agent = AgentProcess::enroll_and_start(&hub, &nats.url(), STATION, "27097").await;
+    let report =
+        json!({"category": "domestic_violence", "severity": "high", "location": LOCATION, "description": DESCRIPTION});
+    let (status, body) = agent.post("/api/v1/security-reports", &report).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(agent.wait_all_confirmed(Duration::from_secs(30)).await, 1, "{}", agent.log_tail());
+
+    // The officers of the ward read it in clear.
+    let reports = hub.json("/api/v1/wards/27097/security-reports?status=all").await;
+    let report = &reports.as_array().unwrap()[0];
+    assert_eq!(report["description"], DESCRIPTION, "{report}");
+    assert_eq!(report["location"], LOCATION);
+
+    // Nowhere else is it in clear: not on the station's disk, the stream, or the log.
+    let outbox = std::fs::read(agent.dir().join("outbox.sqlite")).unwrap();
+    for text in [DESCRIPTION, LOCATION] {
+        assert!(!contains(&outbox, text), "the station's outbox holds {text:?}");
+    }
+    let js = async_nats::jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let stream = js.get_stream(protocol::subjects::STREAM).await.unwrap();
+    let message = stream.get_last_raw_message_by_subject(&protocol::subjects::events("27097", STATION)).await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&message.payload).unwrap();
+    assert!(sent["payload"]["description"]["sealed"].is_string(), "{sent}");
+    assert!(sent["payload"]["sealed_key"]["wrapped"].is_string(), "{sent}");
+    assert!(!contains(&message.payload, DESCRIPTION) && !contains(&message.payload, LOCATION));
+    let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+    let (in_clear,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM events WHERE payload::text LIKE '%' || $1 || '%' \
+         OR position($2 in coalesce(raw, ''::bytea)) > 0",
+    )
+    .bind(DESCRIPTION)
+    .bind(DESCRIPTION.as_bytes())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(in_clear, 0, "the log holds the description in clear");
+    let (keys, epochs): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM data_keys WHERE aggregate_type = 'security_report'), \
+         (SELECT count(*) FROM epoch_keys WHERE secret IS NOT NULL)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((keys, epochs), (1, 1), "the event's data key and the epoch's secret are in the key table");
+    let (stored_key,): (Vec<u8>,) = sqlx::query_as("SELECT sealed_key FROM data_keys").fetch_one(&pool).await.unwrap();
+    assert_eq!(stored_key.len(), 24 + 32 + 16, "the data key is kept sealed under the KEK");
+
+    for (who, log) in [("hub", hub.log_text()), ("agent", agent.log_text())] {
+        for text in [DESCRIPTION, LOCATION] {
+            assert!(!log.contains(text), "the {who}'s log holds {text:?}");
+        }
+    }
+}
+
+fn contains(haystack: &[u8], text: &str) -> bool {
+    haystack.windows(text.len()).any(|w| w == text.as_bytes())
+}
