@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::aggregates::{AnyCommand, AnyEvent, SerializedEvent, StationLifecycleEvent};
 use serde::Serialize;
 use serde_json::json;
-use store::{AppendBatch, NewEvent, NewStation, RegistryChange};
+use store::{AppendBatch, ForgetKeys, NewEvent, NewStation, RegistryChange};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -141,6 +141,21 @@ pub(crate) fn authored(
         .collect()
 }
 
+/// The data keys an erasure destroys, in the transaction that records it.
+fn keys_to_forget(command: &AnyCommand) -> Vec<ForgetKeys> {
+    use domain::aggregates::{ErasureCommand, ErasureScope};
+    match command {
+        AnyCommand::Erasure(ErasureCommand::RecordErasure { scope: ErasureScope::Citizen, pseudonyms, .. }) => {
+            pseudonyms.iter().map(|p| ForgetKeys::Citizen(p.clone())).collect()
+        }
+        AnyCommand::Erasure(ErasureCommand::RecordErasure {
+            scope: ErasureScope::Case { aggregate_type, aggregate_id },
+            ..
+        }) => vec![ForgetKeys::Case { aggregate_type: aggregate_type.clone(), aggregate_id: aggregate_id.clone() }],
+        _ => Vec::new(),
+    }
+}
+
 impl Ingest {
     pub(crate) async fn handle_staff(&mut self, c: StaffCommand) -> Result<Vec<Appended>, StaffError> {
         let aggregate_type = c.command.aggregate_type();
@@ -154,6 +169,7 @@ impl Ingest {
         // A case keeps the ward it was opened in; a new one (a hotline correction, a planned
         // station) takes the ward the command names.
         let ward_code = cached.ward.clone().or(c.ward_code);
+        let forget = keys_to_forget(&c.command);
         let events = cached.state.execute(c.command).await.map_err(|e| StaffError::Refused(e.to_string()))?;
         let metadata = json!({ "actor": c.actor, "source": "staff", "ward": ward_code });
         let registry = match registry_changes(&c.aggregate_id, &events, c.enrollment_code_hash.as_deref()) {
@@ -164,7 +180,7 @@ impl Ingest {
             }
         };
         let entries = authored(aggregate_type, &c.aggregate_id, before + 1, events, &metadata, ward_code.clone(), c.at);
-        let batch = AppendBatch { registry, events: entries, ..AppendBatch::default() };
+        let batch = AppendBatch { registry, events: entries, forget, ..AppendBatch::default() };
         if batch.events.is_empty() {
             return Ok(Vec::new());
         }

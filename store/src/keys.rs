@@ -20,6 +20,28 @@ pub struct NewDataKey {
     pub sealed_key: Vec<u8>,
 }
 
+/// Data keys to destroy, in the transaction that records the erasure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForgetKeys {
+    /// Every key filed under this pseudonym.
+    Citizen(String),
+    /// Every key of one case.
+    Case { aggregate_type: String, aggregate_id: String },
+}
+
+impl ForgetKeys {
+    /// The statement (PostgreSQL placeholders) and its arguments.
+    pub(crate) fn statement(&self) -> (&'static str, Vec<&str>) {
+        match self {
+            Self::Citizen(p) => ("DELETE FROM data_keys WHERE citizen = $1", vec![p]),
+            Self::Case { aggregate_type, aggregate_id } => (
+                "DELETE FROM data_keys WHERE aggregate_type = $1 AND aggregate_id = $2",
+                vec![aggregate_type, aggregate_id],
+            ),
+        }
+    }
+}
+
 /// An epoch's key pair as the table keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EpochRow {
@@ -93,19 +115,11 @@ impl Store {
         })
     }
 
-    /// Deletes every data key filed under this resident's pseudonym; returns how many.
-    pub async fn forget_citizen_keys(&self, pseudonym: &str) -> Result<u64> {
+    /// Every pseudonym key the hub has issued (key id, key), so that a resident named by their ID
+    /// is found under each.
+    pub async fn pseudonym_keys(&self) -> Result<Vec<(String, Vec<u8>)>> {
         on_db!(self.db(), |pool, pg| {
-            let q = sql(pg, "DELETE FROM data_keys WHERE citizen = $1");
-            Ok(sqlx::query(&q).bind(pseudonym).execute(pool).await?.rows_affected())
-        })
-    }
-
-    /// Deletes every data key of one case; returns how many.
-    pub async fn forget_case_keys(&self, aggregate_type: &str, aggregate_id: &str) -> Result<u64> {
-        on_db!(self.db(), |pool, pg| {
-            let q = sql(pg, "DELETE FROM data_keys WHERE aggregate_type = $1 AND aggregate_id = $2");
-            Ok(sqlx::query(&q).bind(aggregate_type).bind(aggregate_id).execute(pool).await?.rows_affected())
+            Ok(sqlx::query_as("SELECT key_id, key FROM pseudonym_keys ORDER BY key_id").fetch_all(pool).await?)
         })
     }
 }

@@ -32,7 +32,7 @@ use uuid::Uuid;
 
 pub use access_log::Access;
 pub use copy::{CopyEncoder, EVENT_COLUMNS};
-pub use keys::{EpochRow, NewDataKey};
+pub use keys::{EpochRow, ForgetKeys, NewDataKey};
 pub use people::{Login, User};
 pub use read_model::{ReadRow, Statement, Value};
 pub use shadow::{Shadow, TableDifference};

@@ -107,6 +107,11 @@ pub async fn append(
         .execute(&mut *tx)
         .await?;
     }
+    for f in &batch.forget {
+        let (q, args) = f.statement();
+        let q = crate::dialect::sql(false, q);
+        args.iter().fold(sqlx::query(&q), |query, a| query.bind(*a)).execute(&mut *tx).await?;
+    }
     for (reason, n) in &batch.tally {
         sqlx::query("INSERT INTO dead_letter_tally (day, reason, count) VALUES (?, ?, ?) ON CONFLICT (day, reason) DO UPDATE SET count = dead_letter_tally.count + excluded.count")
             .bind(protocol::time::local_day(recorded_at))

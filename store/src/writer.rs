@@ -32,6 +32,8 @@ pub struct AppendBatch {
     pub tally: Vec<(String, i64)>,
     /// The data keys of the batch's events that have sealed fields (the key table).
     pub data_keys: Vec<crate::NewDataKey>,
+    /// Data keys an erasure destroys.
+    pub forget: Vec<crate::ForgetKeys>,
 }
 
 impl AppendBatch {
@@ -42,6 +44,7 @@ impl AppendBatch {
             && self.registry.is_empty()
             && self.tally.is_empty()
             && self.data_keys.is_empty()
+            && self.forget.is_empty()
     }
 }
 

@@ -10,6 +10,7 @@ mod dead_letters;
 mod health;
 mod login;
 mod pages;
+mod privacy;
 mod security_reports;
 pub(crate) mod stations;
 mod users;
@@ -112,6 +113,13 @@ pub fn table() -> Vec<Route> {
             post(cases::command),
         ),
         route(Method::GET, "/api/v1/dossiers/{code}", Access::Public, true, get(cases::dossier_progress)),
+        route(
+            Method::POST,
+            "/api/v1/privacy/erasures",
+            Access::Roles(&[Pc06Staff, Administrator]),
+            true,
+            post(privacy::erase),
+        ),
         route(Method::GET, "/login", Access::Public, false, get(login::form)),
         route(Method::POST, "/login", Access::Public, false, post(login::sign_in).layer(crate::limits::sign_in())),
         route(Method::POST, "/logout", Access::Public, false, post(login::sign_out)),

@@ -94,7 +94,7 @@ fn script(case: &AnyCommand, rng: &mut impl Rng) -> Vec<Step> {
         A::Payment(_) if rng.gen_bool(0.03) => {
             vec![step(|at| PaymentCommand::RefundPayment { reason: "Thu trùng hóa đơn".into(), at })]
         }
-        A::Payment(_) | A::Station(_) | A::Lookup(_) => Vec::new(),
+        A::Payment(_) | A::Station(_) | A::Lookup(_) | A::Erasure(_) => Vec::new(),
     }
 }
 

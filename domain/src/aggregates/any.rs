@@ -264,6 +264,7 @@ aggregates! {
     Station(Station, station, StationLifecycleEventType, "Trạm công dân số"),
     Lookup(Lookup, lookup, LookupEventType, "Tra cứu"),
     Vneid(VneidActivation, vneid, VneidEventType, "Định danh điện tử VNeID"),
+    Erasure(Erasure, erasure, ErasureEventType, "Xoá dữ liệu cá nhân"),
 }
 
 impl AnyAggregate {

@@ -27,6 +27,7 @@ mod upcast;
 
 pub mod data_correction;
 pub mod dossier;
+pub mod erasure;
 pub mod feedback;
 pub mod financial_service;
 pub mod health_insurance;
@@ -45,6 +46,7 @@ pub use data_correction::{
     DataCorrection, DataCorrectionCommand, DataCorrectionEvent, DataCorrectionEventType, DataCorrectionStatus,
 };
 pub use dossier::{Dossier, DossierCommand, DossierEvent, DossierEventType, DossierStatus};
+pub use erasure::{Erasure, ErasureCommand, ErasureEvent, ErasureEventType, ErasureScope};
 pub use feedback::{Feedback, FeedbackCommand, FeedbackEvent, FeedbackEventType, FeedbackStatus};
 pub use financial_service::{
     FinancialService, FinancialServiceCommand, FinancialServiceEvent, FinancialServiceEventType, FinancialServiceStatus,

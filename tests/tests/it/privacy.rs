@@ -2,6 +2,8 @@
 //! the hub's epoch key inside the signed bytes, so neither the station's outbox, the NATS stream
 //! nor the log holds them in clear; the hub files the event's data key in its key table (sealed
 //! under its KEK) and the ward's officers read the report in clear; no log line holds the text.
+//! Forgotten, the report reads as erased everywhere, its key is gone, the counts stay and the
+//! audit log still verifies.
 
 use std::time::Duration;
 
@@ -65,6 +67,40 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     assert_eq!((keys, epochs), (1, 1), "the event's data key and the epoch's secret are in the key table");
     let (stored_key,): (Vec<u8>,) = sqlx::query_as("SELECT sealed_key FROM data_keys").fetch_one(&pool).await.unwrap();
     assert_eq!(stored_key.len(), 24 + 32 + 16, "the data key is kept sealed under the KEK");
+
+    // Forget the case: its key goes, the log says an erasure happened.
+    let reports_before = hub.json("/api/v1/wards/27097/dashboard").await;
+    let case = json!({"case": {"aggregate_type": "security_report", "aggregate_id": report["report_id"]}});
+    let r = hub.client().post(format!("{}/api/v1/privacy/erasures", hub.url)).json(&case).send().await.unwrap();
+    assert_eq!(r.status(), 201, "{:?}", r.text().await);
+    let bad = json!({"pseudonym": "not hex"});
+    let r = hub.client().post(format!("{}/api/v1/privacy/erasures", hub.url)).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["field"], "pseudonym");
+
+    let reports = hub.json("/api/v1/wards/27097/security-reports?status=all").await;
+    let erased = &reports.as_array().unwrap()[0];
+    assert!(erased["description"].is_null() && erased["location"].is_null(), "erased: {erased}");
+    let page = hub.get("/wards/27097").await.text().await.unwrap();
+    assert!(page.contains("đã xoá theo yêu cầu") && !page.contains(LOCATION), "the ward's page shows it erased");
+    let (keys,): (i64,) = sqlx::query_as("SELECT count(*) FROM data_keys").fetch_one(&pool).await.unwrap();
+    assert_eq!(keys, 0, "the database holds no way to open it");
+    let (erasures, payload): (i64, String) = sqlx::query_as(
+        "SELECT count(*), max(payload::text) FROM events WHERE aggregate_type = 'erasure' AND event_type = 'PersonalDataErased'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(erasures, 1, "the log records that an erasure happened");
+    assert!(!payload.contains(DESCRIPTION) && payload.contains("security_report"), "{payload}");
+    let reports_after = hub.json("/api/v1/wards/27097/dashboard").await;
+    assert!(reports_before["ward"].is_object(), "{reports_before}");
+    assert_eq!(reports_before["ward"], reports_after["ward"], "the counts do not change");
+
+    let log_key = crate::support::dcs_output(&["audit", "key", "--hub-key-file", &hub.key_file()]);
+    let verified =
+        crate::support::dcs_output(&["audit", "verify", "--database-url", &db.url, "--log-key", log_key.trim()]);
+    assert!(verified.contains("verified: nothing altered, dropped or reordered"), "{verified}");
 
     for (who, log) in [("hub", hub.log_text()), ("agent", agent.log_text())] {
         for text in [DESCRIPTION, LOCATION] {

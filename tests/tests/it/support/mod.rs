@@ -59,3 +59,15 @@ pub fn tail(path: &std::path::Path, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
 }
+
+/// Runs `dcs` with these arguments (no database or key from the environment) and returns what it
+/// printed, stdout then stderr.
+pub fn dcs_output(args: &[&str]) -> String {
+    let out = std::process::Command::new(binary("dcs"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("DCS_HUB_KEY_FILE")
+        .output()
+        .expect("run dcs");
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
