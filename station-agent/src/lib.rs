@@ -10,6 +10,7 @@ pub mod heartbeat;
 pub mod http;
 pub mod outbox;
 pub mod publisher;
+pub mod retention;
 pub mod witness;
 
 pub use agent::{Agent, AgentError, Recorded};

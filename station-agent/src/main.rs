@@ -52,6 +52,10 @@ enum Command {
         /// Seconds between heartbeats (version, outbox depth, clock skew).
         #[arg(long, env = "DCS_HEARTBEAT_SECS", default_value_t = 300)]
         heartbeat_secs: u64,
+        /// Days a confirmed event stays on this station's disk before it is deleted (the chain's
+        /// head always stays).
+        #[arg(long, env = "DCS_KEEP_CONFIRMED_DAYS", default_value_t = station_agent::retention::KEEP_DAYS)]
+        keep_confirmed_days: u64,
     },
     /// Print pending and confirmed counts and the last receipt.
     Status,
@@ -80,8 +84,9 @@ async fn main() -> anyhow::Result<()> {
             );
             println!("Start it with: station-agent --data-dir {} run", cli.data_dir.display());
         }
-        Command::Run { nats_url, listen, heartbeat_secs } => {
-            run(cli.data_dir, nats_url, listen, Duration::from_secs(heartbeat_secs.max(1))).await?
+        Command::Run { nats_url, listen, heartbeat_secs, keep_confirmed_days } => {
+            let keep = Duration::from_secs(keep_confirmed_days * 86_400);
+            run(cli.data_dir, nats_url, listen, Duration::from_secs(heartbeat_secs.max(1)), keep).await?
         }
         Command::Status => {
             let agent = Agent::open(&cli.data_dir).await.context("is this station enrolled? (station-agent enroll)")?;
@@ -122,7 +127,13 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Duration) -> anyhow::Result<()> {
+async fn run(
+    dir: PathBuf,
+    nats_url: String,
+    listen: SocketAddr,
+    heartbeat: Duration,
+    keep: Duration,
+) -> anyhow::Result<()> {
     if !listen.ip().is_loopback() {
         bail!("--listen must be a loopback address (the station API is for this machine only), not {listen}");
     }
@@ -143,6 +154,7 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Dura
     ));
     let publisher = tokio::spawn(publisher::run(agent.clone(), link, PublisherConfig::default(), shutdown.clone()));
     let beats = tokio::spawn(station_agent::heartbeat::run(agent.clone(), heartbeat, heartbeat, shutdown.clone()));
+    let purge = tokio::spawn(station_agent::retention::run(agent.clone(), keep, shutdown.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(station = %agent.config.station_id, %listen, %nats_url, "station agent running");
     let stop = shutdown.clone();
@@ -154,6 +166,7 @@ async fn run(dir: PathBuf, nats_url: String, listen: SocketAddr, heartbeat: Dura
         .await?;
     shutdown.cancel();
     let _ = beats.await;
+    let _ = purge.await;
     let _ = publisher.await;
     let _ = witness.await;
     tracing::info!("station agent stopped; unconfirmed events stay in the outbox");

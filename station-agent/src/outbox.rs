@@ -68,6 +68,8 @@ impl Outbox {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
+            // What is purged is overwritten, not left in free pages (the disk is in a lobby).
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
@@ -163,6 +165,19 @@ impl Outbox {
         .bind(limit)
         .fetch_all(&self.pool)
         .await
+    }
+
+    /// Deletes events the hub answered before `before`, but the last one (the chain's head);
+    /// returns how many. The outbox keeps personal data only as long as it must.
+    pub async fn purge_confirmed(&self, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "DELETE FROM outbox WHERE status != 'pending' AND confirmed_at < ? \
+             AND seq < (SELECT MAX(seq) FROM outbox)",
+        )
+        .bind(before)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn status(&self) -> Result<OutboxStatus, sqlx::Error> {
