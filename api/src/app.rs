@@ -55,36 +55,6 @@ impl AppState {
     }
 }
 
-impl AppState {
-    /// The report queue as `filter` selects it, with locations and descriptions opened through
-    /// the key table (or found erased); without a keyring they stay as the log holds them.
-    pub async fn open_reports(
-        &self,
-        filter: &projections::QueueFilter,
-    ) -> Result<Vec<projections::QueuedReport>, crate::ApiError> {
-        let mut reports = self.reports.list(filter).await?;
-        let Some(keyring) = &self.keyring else { return Ok(reports) };
-        let stored: Vec<protocol::forgettable::Text> = reports
-            .iter()
-            .flat_map(|r| [&r.location, &r.description])
-            .map(|t| t.stored().cloned().unwrap_or_else(|| protocol::forgettable::Text::Clear(String::new())))
-            .collect();
-        let opened = keyring
-            .open(&stored.iter().collect::<Vec<_>>())
-            .await
-            .map_err(|e| crate::ApiError::Internal(e.to_string()))?;
-        let shown = |o: &ingest::keyring::Opened| match o {
-            ingest::keyring::Opened::Clear(t) => projections::ShownText::Opened(t.clone()),
-            ingest::keyring::Opened::Erased => projections::ShownText::Erased,
-        };
-        for (report, pair) in reports.iter_mut().zip(opened.chunks(2)) {
-            report.location = shown(&pair[0]);
-            report.description = shown(&pair[1]);
-        }
-        Ok(reports)
-    }
-}
-
 pub struct Application {
     listener: TcpListener,
     router: Router,

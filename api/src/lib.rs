@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod hub;
 pub mod limits;
+mod opened;
 pub mod password;
 pub mod revocations;
 pub mod routes;

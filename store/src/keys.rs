@@ -122,4 +122,26 @@ impl Store {
             Ok(sqlx::query_as("SELECT key_id, key FROM pseudonym_keys ORDER BY key_id").fetch_all(pool).await?)
         })
     }
+
+    /// The cases (aggregate type and id) with an event naming one of these pseudonyms, in the
+    /// order they were opened. A scan of the log's payloads: for the right of access, not a page.
+    pub async fn cases_naming(&self, pseudonyms: &[String]) -> Result<Vec<(String, String)>> {
+        let mut cases: Vec<(i64, String, String)> = Vec::new();
+        for p in pseudonyms {
+            let found: Vec<(i64, String, String)> = on_db!(self.db(), |pool, pg| {
+                let q = if pg {
+                    "SELECT MIN(position), aggregate_type, aggregate_id FROM events \
+                     WHERE strpos(payload::text, $1) > 0 GROUP BY aggregate_type, aggregate_id"
+                } else {
+                    "SELECT MIN(position), aggregate_type, aggregate_id FROM events \
+                     WHERE instr(payload, ?) > 0 GROUP BY aggregate_type, aggregate_id"
+                };
+                Ok::<_, crate::StoreError>(sqlx::query_as(q).bind(format!("\"{p}\"")).fetch_all(pool).await?)
+            })?;
+            cases.extend(found);
+        }
+        cases.sort();
+        cases.dedup_by(|a, b| a.1 == b.1 && a.2 == b.2);
+        Ok(cases.into_iter().map(|(_, t, id)| (t, id)).collect())
+    }
 }

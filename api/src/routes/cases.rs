@@ -49,7 +49,7 @@ pub async fn case_history(s: &AppState, aggregate_type: &str, id: &str) -> Resul
         return Err(ApiError::NotFound(format!("no {t} `{id}` in the log")));
     }
     let ward_code = events.iter().find_map(|e| e.event.ward_code.clone());
-    Ok(CaseHistory {
+    let mut history = CaseHistory {
         aggregate_type: t.to_string(),
         aggregate_id: id.to_string(),
         ward_code,
@@ -66,7 +66,10 @@ pub async fn case_history(s: &AppState, aggregate_type: &str, id: &str) -> Resul
                 payload: e.event.payload,
             })
             .collect(),
-    })
+    };
+    let mut payloads: Vec<&mut serde_json::Value> = history.events.iter_mut().map(|e| &mut e.payload).collect();
+    s.open_payloads(&mut payloads).await?;
+    Ok(history)
 }
 
 pub async fn history(

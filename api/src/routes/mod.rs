@@ -120,6 +120,13 @@ pub fn table() -> Vec<Route> {
             true,
             post(privacy::erase),
         ),
+        route(
+            Method::POST,
+            "/api/v1/privacy/exports",
+            Access::Roles(&[Pc06Staff, Administrator]),
+            true,
+            post(privacy::export),
+        ),
         route(Method::GET, "/login", Access::Public, false, get(login::form)),
         route(Method::POST, "/login", Access::Public, false, post(login::sign_in).layer(crate::limits::sign_in())),
         route(Method::POST, "/logout", Access::Public, false, post(login::sign_out)),

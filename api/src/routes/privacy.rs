@@ -1,7 +1,10 @@
-//! `POST /api/v1/privacy/erasures`: forget a resident (by their 12-digit ID, pseudonymised here
-//! at once under every pseudonym key, or by pseudonym) or one case. The hub destroys the data keys
-//! of their sealed fields and records, in the same transaction, that an erasure happened (never
-//! what, nor whose); from then on those fields read as erased on every page, answer and export.
+//! Residents' rights over their personal data. `POST /api/v1/privacy/erasures`: forget a resident
+//! (by their 12-digit ID, pseudonymised here at once under every pseudonym key, or by pseudonym)
+//! or one case. The hub destroys the data keys of their sealed fields and records, in the same
+//! transaction, that an erasure happened (never what, nor whose); from then on those fields read
+//! as erased on every page, answer and export. `POST /api/v1/privacy/exports`: everything the hub
+//! holds about one resident (the right of access): every case an event of theirs opened or
+//! joined, with its whole history and its sealed fields opened.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -45,22 +48,33 @@ pub struct Erased {
     position: i64,
 }
 
-/// What to forget: the scope the log records and the pseudonyms whose keys go.
-async fn scope(s: &AppState, req: ErasureRequest) -> Result<(ErasureScope, Vec<String>), ApiError> {
-    match (req.citizen_id, req.pseudonym, req.case) {
-        (Some(id), None, None) => {
+/// A resident's pseudonyms: their ID's under every pseudonym key the hub issued, or the one given.
+async fn pseudonyms(
+    s: &AppState,
+    citizen_id: Option<String>,
+    pseudonym: Option<String>,
+) -> Result<Vec<String>, ApiError> {
+    match (citizen_id, pseudonym) {
+        (Some(id), None) => {
             let id = protocol::CitizenId::parse(&id, protocol::time::local_day(Utc::now()))
                 .map_err(|e| FieldError::new("citizen_id", e.reason))?;
             let keys = s.store.pseudonym_keys().await?;
-            let pseudonyms = keys.iter().map(|(key_id, key)| id.pseudonym(key, key_id).pseudonym).collect();
-            Ok((ErasureScope::Citizen, pseudonyms))
+            Ok(keys.iter().map(|(key_id, key)| id.pseudonym(key, key_id).pseudonym).collect())
         }
-        (None, Some(p), None) => {
+        (None, Some(p)) => {
             if p.len() != 64 || !p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
                 return Err(FieldError::new("pseudonym", "must be 64 lowercase hex digits").into());
             }
-            Ok((ErasureScope::Citizen, vec![p]))
+            Ok(vec![p])
         }
+        _ => Err(FieldError::new("body", "name exactly one of citizen_id and pseudonym").into()),
+    }
+}
+
+/// What to forget: the scope the log records and the pseudonyms whose keys go.
+async fn scope(s: &AppState, req: ErasureRequest) -> Result<(ErasureScope, Vec<String>), ApiError> {
+    match (req.citizen_id, req.pseudonym, req.case) {
+        (id, p, None) if id.is_some() != p.is_some() => Ok((ErasureScope::Citizen, pseudonyms(s, id, p).await?)),
         (None, None, Some(c)) => {
             if !domain::aggregates::aggregate_types().contains(&c.aggregate_type.as_str()) {
                 return Err(FieldError::new("case.aggregate_type", "is not a kind of case").into());
@@ -106,4 +120,33 @@ pub async fn erase(
         })?;
     let position = appended.first().map_or(0, |a| a.position);
     Ok((StatusCode::CREATED, Json(Erased { erasure_id, scope: label, position })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    #[serde(default)]
+    citizen_id: Option<String>,
+    #[serde(default)]
+    pseudonym: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CitizenExport {
+    generated_at: chrono::DateTime<Utc>,
+    /// Every case with an event naming the resident, whole, sealed fields opened (`null`: erased).
+    cases: Vec<super::cases::CaseHistory>,
+}
+
+/// `POST /api/v1/privacy/exports`
+pub async fn export(
+    State(s): State<AppState>,
+    JsonBody(req): JsonBody<ExportRequest>,
+) -> Result<Json<CitizenExport>, ApiError> {
+    let pseudonyms = pseudonyms(&s, req.citizen_id, req.pseudonym).await?;
+    let mut cases = Vec::new();
+    for (t, id) in s.store.cases_naming(&pseudonyms).await? {
+        cases.push(super::cases::case_history(&s, &t, &id).await?);
+    }
+    Ok(Json(CitizenExport { generated_at: Utc::now(), cases }))
 }

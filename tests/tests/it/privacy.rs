@@ -3,7 +3,7 @@
 //! nor the log holds them in clear; the hub files the event's data key in its key table (sealed
 //! under its KEK) and the ward's officers read the report in clear; no log line holds the text.
 //! Forgotten, the report reads as erased everywhere, its key is gone, the counts stay and the
-//! audit log still verifies.
+//! audit log still verifies. A resident's export holds their feedback until they are forgotten.
 
 use std::time::Duration;
 
@@ -15,6 +15,8 @@ use crate::support::{AgentProcess, HubProcess};
 const STATION: &str = "st-27097-privacy";
 const LOCATION: &str = "Tháp C, căn hộ 18.07";
 const DESCRIPTION: &str = "Hàng xóm đánh vợ con lúc nửa đêm, nghe tiếng kêu cứu";
+const FEEDBACK: &str = "Tôi ở căn 18.07, xin gọi lại số 0903 123 456";
+const CITIZEN_ID: &str = "079185001234";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_its_wards_officers() {
@@ -97,13 +99,39 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     assert!(reports_before["ward"].is_object(), "{reports_before}");
     assert_eq!(reports_before["ward"], reports_after["ward"], "the counts do not change");
 
+    // A resident's own feedback: their export holds it in clear until they are forgotten.
+    let feedback = json!({"topic": "station", "text": FEEDBACK, "citizen_id": CITIZEN_ID});
+    let (status, body) = agent.post("/api/v1/events/feedback.submitted", &feedback).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(agent.wait_all_confirmed(Duration::from_secs(30)).await, 2);
+    let export = || async {
+        let r =
+            hub.client().post(format!("{}/api/v1/privacy/exports", hub.url)).json(&json!({"citizen_id": CITIZEN_ID}));
+        let r = r.send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<serde_json::Value>().await.unwrap()
+    };
+    let held = export().await;
+    let cases = held["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 1, "{held}");
+    assert_eq!(cases[0]["aggregate_type"], "feedback");
+    assert_eq!(cases[0]["events"][0]["payload"]["FeedbackSubmitted"]["text"], FEEDBACK, "{held}");
+    let pseudonym =
+        cases[0]["events"][0]["payload"]["FeedbackSubmitted"]["citizen"]["pseudonym"].as_str().unwrap().to_string();
+    let forget = json!({"citizen_id": CITIZEN_ID});
+    let r = hub.client().post(format!("{}/api/v1/privacy/erasures", hub.url)).json(&forget).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let held = export().await;
+    assert!(held["cases"][0]["events"][0]["payload"]["FeedbackSubmitted"]["text"].is_null(), "{held}");
+    assert!(!held.to_string().contains(CITIZEN_ID), "the ID is never kept");
+
     let log_key = crate::support::dcs_output(&["audit", "key", "--hub-key-file", &hub.key_file()]);
     let verified =
         crate::support::dcs_output(&["audit", "verify", "--database-url", &db.url, "--log-key", log_key.trim()]);
     assert!(verified.contains("verified: nothing altered, dropped or reordered"), "{verified}");
 
     for (who, log) in [("hub", hub.log_text()), ("agent", agent.log_text())] {
-        for text in [DESCRIPTION, LOCATION] {
+        for text in [DESCRIPTION, LOCATION, FEEDBACK, CITIZEN_ID, &pseudonym] {
             assert!(!log.contains(text), "the {who}'s log holds {text:?}");
         }
     }
