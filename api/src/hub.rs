@@ -88,18 +88,23 @@ where
     (name, handle)
 }
 
-/// Makes each new month's epoch key the current one (checked every ten minutes).
+/// Makes each new month's epoch key the current one, and destroys the secrets of epochs past
+/// their grace (checked at start and every ten minutes).
 async fn rotate_epochs(
     keyring: std::sync::Arc<ingest::keyring::Keyring>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     loop {
+        let now = chrono::Utc::now();
+        if let Err(e) = keyring.rotate(now).await {
+            tracing::warn!(error = %e, "cannot make the new epoch's key yet");
+        }
+        if let Err(e) = keyring.destroy_expired(now).await {
+            tracing::warn!(error = %e, "cannot destroy expired epoch secrets yet");
+        }
         tokio::select! {
             _ = shutdown.cancelled() => return Ok(()),
             _ = tokio::time::sleep(Duration::from_secs(600)) => {}
-        }
-        if let Err(e) = keyring.rotate(chrono::Utc::now()).await {
-            tracing::warn!(error = %e, "cannot make the new epoch's key yet");
         }
     }
 }
@@ -177,6 +182,7 @@ impl Hub {
                 async move { Ok(app.run_until_stopped(s).await?) }
             }),
         ];
+        let keyring_for_lookups = keyring.clone();
         if let Some(keyring) = keyring {
             parts.push(spawn("epoch keys", &shutdown, rotate_epochs(keyring, shutdown.clone())));
         }
@@ -185,7 +191,7 @@ impl Hub {
                 crate::revocations::keep_pushed(store.clone(), admin, Duration::from_secs(1), shutdown.clone());
             parts.push(spawn("NATS revocations", &shutdown, pusher));
         }
-        let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, hub_key, lookups));
+        let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, hub_key, keyring_for_lookups, lookups));
         Ok(Self { port, state, parts, lookups })
     }
 

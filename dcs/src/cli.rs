@@ -63,6 +63,11 @@ pub enum Command {
         /// table opens nothing: keep a copy apart from the database's backups.
         #[arg(long, env = "DCS_KEK_FILE")]
         kek_file: Option<PathBuf>,
+        /// Days after its month ends that an epoch's secret is kept, for stations that were
+        /// offline; then it is destroyed, and what was sealed to it opens only through the key
+        /// table (events sealed to it that arrive later are refused).
+        #[arg(long, env = "DCS_EPOCH_GRACE_DAYS", default_value_t = ingest::keyring::GRACE_DAYS)]
+        epoch_grace_days: i64,
         /// Copies of the event stream on a JetStream cluster (3 on a 3-node cluster; `--nats-url`
         /// may list every node, comma-separated).
         #[arg(long, env = "DCS_STREAM_REPLICAS", default_value_t = 1)]
@@ -274,6 +279,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             nats_credentials,
             hub_key_file,
             kek_file,
+            epoch_grace_days,
             stream_replicas,
             buildings,
             log_origin,
@@ -285,7 +291,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let hub_key = crate::hub_key::load_or_create(&hub_key_file)?;
             let log =
                 AuditLogSettings { origin: log_origin, every: std::time::Duration::from_secs(checkpoint_secs.max(1)) };
-            let keys = HubKeys { hub_key, kek };
+            let keys = HubKeys { hub_key, kek, epoch_grace: chrono::Duration::days(epoch_grace_days.max(0)) };
             serve(&database_url, &nats, listen, deadline_check_secs, https, keys, log).await
         }
         Command::Replay { database_url, shadow: false } => replay(database_url).await,
@@ -455,6 +461,7 @@ struct AuditLogSettings {
 struct HubKeys {
     hub_key: ed25519_dalek::SigningKey,
     kek: protocol::kek::Kek,
+    epoch_grace: chrono::Duration,
 }
 
 /// The production hub until Ctrl-C or SIGTERM, or until a part of it fails.
@@ -468,7 +475,8 @@ async fn serve(
     log: AuditLogSettings,
 ) -> anyhow::Result<()> {
     let store = Store::connect(database_url).await.context("cannot open the database")?;
-    let keyring = ingest::keyring::Keyring::load(store.clone(), keys.kek, chrono::Utc::now()).await?;
+    let keyring =
+        ingest::keyring::Keyring::load(store.clone(), keys.kek, chrono::Utc::now()).await?.with_grace(keys.epoch_grace);
     let (client, nats_admin) = connect_nats(nats).await?;
     let link = bus::nats::NatsHub::open(client, nats.stream.clone()).await?;
     let shutdown = CancellationToken::new();

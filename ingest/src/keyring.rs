@@ -56,6 +56,25 @@ pub struct Keyring {
     kek: Kek,
     store: Store,
     epochs: RwLock<Epochs>,
+    /// How long after its month ends an epoch's secret is kept (for stations that were offline).
+    grace: chrono::Duration,
+}
+
+/// The default grace: an epoch's secret is destroyed 30 days after its month ends.
+pub const GRACE_DAYS: i64 = 30;
+
+/// When an epoch (`2026-12`, a local month) ends: the first instant of the next local month. An
+/// epoch named otherwise never ends.
+fn ended(epoch: &str) -> DateTime<Utc> {
+    use chrono::{Datelike, NaiveDate, TimeZone};
+    let first = NaiveDate::parse_from_str(&format!("{epoch}-01"), "%Y-%m-%d").ok();
+    let next = first.and_then(|d| {
+        let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+        NaiveDate::from_ymd_opt(y, m, 1)
+    });
+    next.and_then(|d| chrono_tz::Asia::Ho_Chi_Minh.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// The epoch of an instant: its local month, `2026-12`.
@@ -77,7 +96,8 @@ impl Keyring {
             }
         }
         let placeholder = latest.unwrap_or(EpochKey { epoch: String::new(), public: [0; 32] });
-        let keyring = Self { kek, store, epochs: RwLock::new(Epochs { secrets, current: placeholder }) };
+        let epochs = RwLock::new(Epochs { secrets, current: placeholder });
+        let keyring = Self { kek, store, epochs, grace: chrono::Duration::days(GRACE_DAYS) };
         keyring.rotate(now).await?;
         Ok(keyring)
     }
@@ -105,6 +125,31 @@ impl Keyring {
         epochs.current = public.clone();
         tracing::info!(epoch = %public.epoch, "the current epoch key is ready");
         Ok(public)
+    }
+
+    /// Keeps each epoch's secret this long after its month ends.
+    pub fn with_grace(mut self, grace: chrono::Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
+    /// Destroys the secret of every epoch (but the current one) whose month ended more than the
+    /// grace ago: what was sealed to it opens only through the key table from then on. Returns
+    /// the epochs destroyed.
+    pub async fn destroy_expired(&self, now: DateTime<Utc>) -> Result<Vec<String>, KeyringError> {
+        let current = self.current().epoch;
+        let expired: Vec<String> = {
+            let epochs = self.epochs.read().expect("keyring lock");
+            epochs.secrets.keys().filter(|e| **e != current && ended(e) + self.grace <= now).cloned().collect()
+        };
+        let mut destroyed = Vec::new();
+        for epoch in expired {
+            self.store.destroy_epoch_secret(&epoch, now).await?;
+            self.epochs.write().expect("keyring lock").secrets.remove(&epoch);
+            tracing::info!(epoch = %epoch, "destroyed an epoch's secret");
+            destroyed.push(epoch);
+        }
+        Ok(destroyed)
     }
 
     /// The public key stations seal to now.

@@ -74,11 +74,13 @@ pub fn from_outcome(o: &Outcome) -> Option<Receipt> {
 pub async fn serve_lookups(
     store: Store,
     hub_key: Arc<ed25519_dalek::SigningKey>,
+    keyring: Option<Arc<crate::keyring::Keyring>>,
     mut calls: BoxStream<'static, LookupCall>,
 ) {
     let store = Arc::new(store);
     while let Some(call) = calls.next().await {
         let (store, hub_key) = (store.clone(), hub_key.clone());
+        let epoch_key = keyring.as_ref().map(|k| protocol::enrollment::EpochPublicKey::of(&k.current()));
         tokio::spawn(async move {
             let station = subjects::parse_lookup_subject(&call.subject).map(|(_, s)| s.to_string());
             let ids: Vec<_> = call.request.events.iter().take(1000).copied().collect();
@@ -95,7 +97,7 @@ pub async fn serve_lookups(
                 (Some(req), Some(station)) => crate::witness::answer(&store, station, req).await,
                 _ => None,
             };
-            let _ = call.reply.send(Sealed::seal(&LookupReply { receipts, witness }, &hub_key));
+            let _ = call.reply.send(Sealed::seal(&LookupReply { receipts, witness, epoch_key }, &hub_key));
         });
     }
 }

@@ -57,6 +57,10 @@ pub struct LookupReply {
     /// The latest checkpoint with its proofs, when the station witnesses the log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub witness: Option<crate::tlog::witness::WitnessReply>,
+    /// The hub's current epoch public key (`docs/PROTOCOL.md` section 10): a station that holds
+    /// another seals to this one from now on. This is how rotation reaches stations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch_key: Option<crate::enrollment::EpochPublicKey>,
 }
 
 /// What the hub sends a station, sealed: the exact JSON bytes of a [`Receipt`] or a

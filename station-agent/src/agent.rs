@@ -48,6 +48,11 @@ pub struct Agent {
     skew_ms: std::sync::Mutex<Option<i64>>,
     /// What this station, as a witness of the hub's log, verified, and any alarm it raised.
     pub witness: crate::witness::Witness,
+    /// The hub's epoch key forgettable fields are sealed to: from enrollment, then as the hub's
+    /// signed lookup answers announce a new one.
+    epoch_key: std::sync::RwLock<Option<protocol::enrollment::EpochPublicKey>>,
+    /// The data directory (the configuration is saved again when the epoch key changes).
+    dir: std::path::PathBuf,
 }
 
 impl Agent {
@@ -65,6 +70,8 @@ impl Agent {
         let pseudonym = config::load_pseudonym_key(dir);
         let witness = crate::witness::Witness::open(dir)?;
         Ok(Self {
+            epoch_key: std::sync::RwLock::new(config.epoch_key.clone()),
+            dir: dir.to_path_buf(),
             config,
             key,
             outbox,
@@ -129,7 +136,8 @@ impl Agent {
     fn sealed_payload(&self, event: &StationEvent, id: Uuid) -> serde_json::Value {
         let mut payload = event.payload();
         let fields = StationEvent::forgettable(event.kind(), event.schema());
-        if let Some(epoch) = self.config.epoch_key.as_ref().and_then(|k| k.key()) {
+        let epoch = self.epoch_key.read().expect("epoch key lock").as_ref().and_then(|k| k.key());
+        if let Some(epoch) = epoch {
             if let Err(e) =
                 protocol::forgettable::seal_payload(fields, &mut payload, &epoch, id, &mut rand::rngs::OsRng)
             {
@@ -137,6 +145,22 @@ impl Agent {
             }
         }
         payload
+    }
+
+    /// Takes up the epoch key a hub's signed answer names, if it is new, and keeps it on disk.
+    pub fn learn_epoch_key(&self, announced: Option<&protocol::enrollment::EpochPublicKey>) {
+        let Some(announced) = announced.filter(|k| k.key().is_some()) else { return };
+        let mut held = self.epoch_key.write().expect("epoch key lock");
+        if held.as_ref() == Some(announced) {
+            return;
+        }
+        *held = Some(announced.clone());
+        let mut config = self.config.clone();
+        config.epoch_key = Some(announced.clone());
+        if let Err(e) = config.save(&self.dir) {
+            tracing::error!(error = %e, "cannot keep the hub's new epoch key on disk");
+        }
+        tracing::info!(epoch = %announced.epoch, "sealing to the hub's new epoch key");
     }
 
     /// Counts a lookup as usage (a `lookup.performed` event without what was looked up).

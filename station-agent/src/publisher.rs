@@ -144,6 +144,7 @@ async fn ask_hub(agent: &Agent, link: &dyn StationLink, lookup_subject: &str, ev
     match link.lookup(lookup_subject, &LookupRequest { events: ids, witness: None }).await {
         Ok(sealed) => {
             let Some(reply) = open::<LookupReply>(agent, &sealed) else { return };
+            agent.learn_epoch_key(reply.epoch_key.as_ref());
             for r in reply.receipts.iter().filter(|r| r.station == agent.config.station_id) {
                 apply(agent, r).await;
             }

@@ -138,6 +138,7 @@ pub async fn round(agent: &Agent, link: &dyn StationLink) -> Option<Finding> {
         .open(&hub_key)
         .map_err(|e| tracing::warn!(error = %e, "refused a witness answer the hub did not sign"))
         .ok()?;
+    agent.learn_epoch_key(reply.epoch_key.as_ref());
     let answer = reply.witness?;
     let key = log_key(agent, &answer.checkpoint)?;
     let mine = |p: i64| own.iter().find(|(q, _)| *q == p).map(|(_, b)| b.clone());

@@ -1,3 +1,4 @@
 //! Ingest against a real database: crafted and random messages never stall or crash it.
 
 mod fuzz;
+mod keyring;

@@ -23,7 +23,24 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     let db = TestDb::postgres().await;
     let nats = NatsServer::start();
     let hub = HubProcess::start(&db.url, &nats.url());
-    let agent = AgentProcess::enroll_and_start(&hub, &nats.url(), STATION, "27097").await;
+    let mut agent = AgentProcess::enroll_and_start(&hub, &nats.url(), STATION, "27097").await;
+
+    // The station holds an old epoch's key (the hub rotated while it was off): the hub's signed
+    // answers name the current one, and the station takes it up before it records.
+    let config_path = agent.dir().join("station.json");
+    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config_path).unwrap()).unwrap();
+    let current = config["epoch_key"].clone();
+    assert!(current["epoch"].is_string(), "the epoch key comes with enrollment: {config}");
+    agent.terminate(Duration::from_secs(30));
+    let mut stale = config.clone();
+    stale["epoch_key"] = json!({"epoch": "2025-01", "public": "11".repeat(32)});
+    std::fs::write(&config_path, stale.to_string()).unwrap();
+    agent.start().await;
+    crate::support::eventually("the station to take up the current epoch key", Duration::from_secs(30), || async {
+        let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config_path).ok()?).ok()?;
+        (config["epoch_key"] == current).then_some(())
+    })
+    .await;
     let report =
         json!({"category": "domestic_violence", "severity": "high", "location": LOCATION, "description": DESCRIPTION});
     let (status, body) = agent.post("/api/v1/security-reports", &report).await;
