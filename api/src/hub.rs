@@ -28,6 +28,10 @@ pub struct HubOptions {
     pub log_origin: String,
     /// How often a checkpoint is signed while the log grows.
     pub checkpoint_every: Duration,
+    /// How long closed cases keep their forgettable fields, per kind.
+    pub retention: Vec<domain::aggregates::RetentionRule>,
+    /// How often the retention sweep runs.
+    pub retention_every: Duration,
 }
 
 impl Default for HubOptions {
@@ -40,6 +44,8 @@ impl Default for HubOptions {
             nats: None,
             log_origin: audit::checkpoints::DEFAULT_ORIGIN.to_string(),
             checkpoint_every: Duration::from_secs(5),
+            retention: domain::aggregates::retention_rules(),
+            retention_every: Duration::from_secs(3600),
         }
     }
 }
@@ -144,6 +150,13 @@ impl Hub {
         let port = app.port();
         let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
         let every = options.deadline_check_every;
+        let sweep = crate::retention::run(
+            store.clone(),
+            staff.clone(),
+            options.retention.clone(),
+            options.retention_every,
+            shutdown.clone(),
+        );
         let mut parts = vec![
             spawn("ingest", &shutdown, {
                 let s = shutdown.clone();
@@ -177,6 +190,12 @@ impl Hub {
             }),
             spawn("checkpoint announcements", &shutdown, announce_checkpoints(signed, announcer, shutdown.clone())),
             spawn("session sweeper", &shutdown, sweep_sessions(store.clone(), shutdown.clone())),
+            spawn("retention sweep", &shutdown, {
+                async move {
+                    sweep.await;
+                    Ok(())
+                }
+            }),
             spawn("http server", &shutdown, {
                 let s = shutdown.clone();
                 async move { Ok(app.run_until_stopped(s).await?) }

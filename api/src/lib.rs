@@ -12,6 +12,7 @@ pub mod hub;
 pub mod limits;
 mod opened;
 pub mod password;
+pub mod retention;
 pub mod revocations;
 pub mod routes;
 pub mod sessions;

@@ -68,6 +68,13 @@ pub enum Command {
         /// table (events sealed to it that arrive later are refused).
         #[arg(long, env = "DCS_EPOCH_GRACE_DAYS", default_value_t = ingest::keyring::GRACE_DAYS)]
         epoch_grace_days: i64,
+        /// Days a closed case keeps its forgettable fields, per kind, over the defaults
+        /// (security_report=365, feedback=180, dossier=365, payment=730): `feedback=90,...`.
+        #[arg(long, env = "DCS_RETENTION_DAYS", default_value = "")]
+        retention_days: String,
+        /// Seconds between retention sweeps.
+        #[arg(long, env = "DCS_RETENTION_CHECK_SECS", default_value_t = 3600)]
+        retention_check_secs: u64,
         /// Copies of the event stream on a JetStream cluster (3 on a 3-node cluster; `--nats-url`
         /// may list every node, comma-separated).
         #[arg(long, env = "DCS_STREAM_REPLICAS", default_value_t = 1)]
@@ -280,6 +287,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             hub_key_file,
             kek_file,
             epoch_grace_days,
+            retention_days,
+            retention_check_secs,
             stream_replicas,
             buildings,
             log_origin,
@@ -292,7 +301,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let log =
                 AuditLogSettings { origin: log_origin, every: std::time::Duration::from_secs(checkpoint_secs.max(1)) };
             let keys = HubKeys { hub_key, kek, epoch_grace: chrono::Duration::days(epoch_grace_days.max(0)) };
-            serve(&database_url, &nats, listen, deadline_check_secs, https, keys, log).await
+            let upkeep = Upkeep {
+                deadline_check_secs,
+                retention: domain::aggregates::retention::with_days(&retention_days)
+                    .map_err(|e| anyhow::anyhow!("--retention-days: {e}"))?,
+                retention_every: std::time::Duration::from_secs(retention_check_secs.max(1)),
+            };
+            serve(&database_url, &nats, listen, upkeep, https, keys, log).await
         }
         Command::Replay { database_url, shadow: false } => replay(database_url).await,
         Command::Replay { database_url, shadow: true } => replay_shadow(database_url).await,
@@ -457,6 +472,14 @@ struct AuditLogSettings {
     every: std::time::Duration,
 }
 
+/// The hub's regular chores: the deadline watch, and how long closed cases keep their
+/// forgettable fields and how often that is checked.
+struct Upkeep {
+    deadline_check_secs: u64,
+    retention: Vec<domain::aggregates::RetentionRule>,
+    retention_every: std::time::Duration,
+}
+
 /// The hub's secrets, read from their files.
 struct HubKeys {
     hub_key: ed25519_dalek::SigningKey,
@@ -469,7 +492,7 @@ async fn serve(
     database_url: &str,
     nats: &NatsSettings,
     listen: SocketAddr,
-    deadline_check_secs: u64,
+    upkeep: Upkeep,
     https: bool,
     keys: HubKeys,
     log: AuditLogSettings,
@@ -482,7 +505,7 @@ async fn serve(
     let shutdown = CancellationToken::new();
     let options = HubOptions {
         listen,
-        deadline_check_every: std::time::Duration::from_secs(deadline_check_secs.max(1)),
+        deadline_check_every: std::time::Duration::from_secs(upkeep.deadline_check_secs.max(1)),
         secure_cookies: https || !listen.ip().is_loopback(),
         nats: nats_admin,
         ingest: ingest::IngestConfig {
@@ -492,6 +515,8 @@ async fn serve(
         },
         log_origin: log.origin,
         checkpoint_every: log.every,
+        retention: upkeep.retention,
+        retention_every: upkeep.retention_every,
     };
     let hub = Hub::start(store, Box::new(link), options, shutdown.clone()).await?;
     tracing::info!(port = hub.port(), "hub listening");

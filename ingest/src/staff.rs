@@ -152,6 +152,10 @@ fn keys_to_forget(command: &AnyCommand) -> Vec<ForgetKeys> {
             scope: ErasureScope::Case { aggregate_type, aggregate_id },
             ..
         }) => vec![ForgetKeys::Case { aggregate_type: aggregate_type.clone(), aggregate_id: aggregate_id.clone() }],
+        AnyCommand::Erasure(ErasureCommand::RecordExpiry { aggregate_type, case_ids, .. }) => case_ids
+            .iter()
+            .map(|id| ForgetKeys::Case { aggregate_type: aggregate_type.clone(), aggregate_id: id.clone() })
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -144,4 +144,39 @@ impl Store {
         cases.dedup_by(|a, b| a.1 == b.1 && a.2 == b.2);
         Ok(cases.into_iter().map(|(_, t, id)| (t, id)).collect())
     }
+
+    /// Cases of one kind that still have data keys and were closed (by one of `closing`) before
+    /// `before`; at most `limit`.
+    pub async fn expired_cases(
+        &self,
+        aggregate_type: &str,
+        closing: &[&str],
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<String>> {
+        if closing.is_empty() {
+            return Ok(Vec::new());
+        }
+        on_db!(self.db(), |pool, pg| {
+            // Placeholders in the order they appear (SQLite numbers them so).
+            let marks: Vec<String> = (3..3 + closing.len()).map(|i| format!("${i}")).collect();
+            let limit_mark = 3 + closing.len();
+            let q = sql(
+                pg,
+                &format!(
+                    "SELECT DISTINCT k.aggregate_id FROM data_keys k JOIN events e \
+                     ON e.aggregate_type = k.aggregate_type AND e.aggregate_id = k.aggregate_id \
+                     WHERE k.aggregate_type = $1 AND e.occurred_at < $2 AND e.event_type IN ({}) \
+                     ORDER BY k.aggregate_id LIMIT ${limit_mark}",
+                    marks.join(", ")
+                ),
+            )
+            .into_owned();
+            let mut query = sqlx::query_scalar::<_, String>(&q).bind(aggregate_type).bind(before);
+            for t in closing {
+                query = query.bind(*t);
+            }
+            Ok(query.bind(limit).fetch_all(pool).await?)
+        })
+    }
 }

@@ -29,6 +29,9 @@ pub enum ErasureCommand {
     /// under every pseudonym key (the keys filed under them are destroyed with the event); the
     /// event does not keep them.
     RecordErasure { scope: ErasureScope, pseudonyms: Vec<String>, at: DateTime<Utc> },
+    /// From the hub's retention sweep: these cases of one kind closed before `closed_before`,
+    /// and their data keys go with the event (which keeps only how many).
+    RecordExpiry { aggregate_type: String, case_ids: Vec<String>, closed_before: DateTime<Utc>, at: DateTime<Utc> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
@@ -37,7 +40,18 @@ pub enum ErasureCommand {
     derive(Hash, PartialOrd, Ord, strum::EnumString, strum::IntoStaticStr, strum::VariantArray)
 )]
 pub enum ErasureEvent {
-    PersonalDataErased { scope: ErasureScope, at: DateTime<Utc> },
+    PersonalDataErased {
+        scope: ErasureScope,
+        at: DateTime<Utc>,
+    },
+    /// The forgettable fields of `cases` cases of one kind, closed before `closed_before`, reached
+    /// the end of their keeping time.
+    PersonalDataExpired {
+        aggregate_type: String,
+        cases: u64,
+        closed_before: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
 }
 
 version_one!(ErasureEvent);
@@ -54,6 +68,7 @@ impl ErasureEventType {
     pub fn info(self) -> EventInfo {
         match self {
             Self::PersonalDataErased => EventInfo::case("Xoá dữ liệu cá nhân theo yêu cầu"),
+            Self::PersonalDataExpired => EventInfo::case("Xoá dữ liệu cá nhân hết thời hạn lưu"),
         }
     }
 }
@@ -67,7 +82,7 @@ pub(crate) fn staff_command(name: &str, _: &serde_json::Value, _: DateTime<Utc>)
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Erasure {
-    pub scope: Option<ErasureScope>,
+    pub recorded: bool,
 }
 
 impl Aggregate for Erasure {
@@ -79,11 +94,16 @@ impl Aggregate for Erasure {
 
     async fn handle(&mut self, command: Self::Command, _: &(), sink: &EventSink<Self>) -> Result<(), DomainError> {
         match command {
+            _ if self.recorded => return Err(DomainError::new("this erasure was already recorded")),
             ErasureCommand::RecordErasure { scope, at, .. } => {
-                if self.scope.is_some() {
-                    return Err(DomainError::new("this erasure was already recorded"));
-                }
                 sink.write(ErasureEvent::PersonalDataErased { scope, at }, self).await;
+            }
+            ErasureCommand::RecordExpiry { aggregate_type, case_ids, closed_before, at } => {
+                if case_ids.is_empty() {
+                    return Err(DomainError::new("an expiry names the cases whose data expired"));
+                }
+                let cases = case_ids.len() as u64;
+                sink.write(ErasureEvent::PersonalDataExpired { aggregate_type, cases, closed_before, at }, self).await;
             }
         }
         Ok(())
@@ -91,7 +111,7 @@ impl Aggregate for Erasure {
 
     fn apply(&mut self, event: Self::Event) {
         match event {
-            ErasureEvent::PersonalDataErased { scope, .. } => self.scope = Some(scope),
+            ErasureEvent::PersonalDataErased { .. } | ErasureEvent::PersonalDataExpired { .. } => self.recorded = true,
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod health_insurance;
 pub mod lookup;
 pub mod medical_exam;
 pub mod payment;
+pub mod retention;
 pub mod security_report;
 pub mod station;
 pub mod vneid;
@@ -60,6 +61,7 @@ pub use medical_exam::{
     MedicalExamCommand, MedicalExamEvent, MedicalExamEventType, MedicalExamStatus, MedicalExamination,
 };
 pub use payment::{Payment, PaymentCommand, PaymentEvent, PaymentEventType, PaymentStatus};
+pub use retention::{retention_rules, RetentionRule};
 pub use route::{route, Origin, Routed};
 pub use security_report::{
     sla, ReportStatus, SecurityReport, SecurityReportCommand, SecurityReportEvent, SecurityReportEventType,

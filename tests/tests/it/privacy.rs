@@ -3,7 +3,8 @@
 //! nor the log holds them in clear; the hub files the event's data key in its key table (sealed
 //! under its KEK) and the ward's officers read the report in clear; no log line holds the text.
 //! Forgotten, the report reads as erased everywhere, its key is gone, the counts stay and the
-//! audit log still verifies. A resident's export holds their feedback until they are forgotten.
+//! audit log still verifies. A resident's export holds their feedback until they are forgotten;
+//! answered feedback loses its text when its keeping time ends.
 
 use std::time::Duration;
 
@@ -22,7 +23,9 @@ const CITIZEN_ID: &str = "079185001234";
 async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_its_wards_officers() {
     let db = TestDb::postgres().await;
     let nats = NatsServer::start();
-    let hub = HubProcess::start(&db.url, &nats.url());
+    // Answered feedback keeps its text for 0 days here (180 by default), checked every second.
+    let retention = [("DCS_RETENTION_DAYS", "feedback=0"), ("DCS_RETENTION_CHECK_SECS", "1")];
+    let hub = HubProcess::start_with_env(&db.url, &nats.url(), &retention);
     let mut agent = AgentProcess::enroll_and_start(&hub, &nats.url(), STATION, "27097").await;
 
     // The station holds an old epoch's key (the hub rotated while it was off): the hub's signed
@@ -141,6 +144,28 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     let held = export().await;
     assert!(held["cases"][0]["events"][0]["payload"]["FeedbackSubmitted"]["text"].is_null(), "{held}");
     assert!(!held.to_string().contains(CITIZEN_ID), "the ID is never kept");
+
+    // Anonymous feedback, answered: past its keeping time its text goes, and the log says so.
+    let feedback = json!({"topic": "station", "text": "Đèn sảnh tầng 3 hỏng"});
+    let (status, recorded) = agent.post("/api/v1/events/feedback.submitted", &feedback).await;
+    assert_eq!(status, 201, "{recorded}");
+    agent.wait_all_confirmed(Duration::from_secs(30)).await;
+    let case = format!("/api/v1/cases/feedback/{}", recorded["event_id"].as_str().unwrap());
+    assert_eq!(hub.json(&case).await["events"][0]["payload"]["FeedbackSubmitted"]["text"], "Đèn sảnh tầng 3 hỏng");
+    let answer = json!({"command": "AnswerFeedback", "answer": "Đã thay bóng đèn"});
+    let r = hub.client().post(format!("{}{case}/commands", hub.url)).json(&answer).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    crate::support::eventually("the answered feedback's text to expire", Duration::from_secs(30), || async {
+        hub.json(&case).await["events"][0]["payload"]["FeedbackSubmitted"]["text"].is_null().then_some(())
+    })
+    .await;
+    let (expiries,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM events WHERE event_type = 'PersonalDataExpired' AND payload::text LIKE '%feedback%'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(expiries, 1, "the log records the expiry once");
 
     let log_key = crate::support::dcs_output(&["audit", "key", "--hub-key-file", &hub.key_file()]);
     let verified =
