@@ -24,6 +24,8 @@ pub struct AppendBench {
     pub events: usize,
     pub batch: usize,
     pub rounds: usize,
+    /// Seal forgettable fields as stations do, and file their data keys with the events.
+    pub sealed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +38,17 @@ pub struct AppendFigures {
     /// The store's append without the Merkle tree (its hashes and tiles).
     pub treeless_rate: f64,
     pub copy_rate: f64,
+    /// With `sealed`: how many events had sealed fields, the hub's unsealing rate on one core
+    /// (unwrap, open, check, seal the data key under the KEK) and, beside it, Ed25519 strict
+    /// verification of the same events' signatures on one core.
+    pub sealing: Option<SealingFigures>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SealingFigures {
+    pub sealed_events: usize,
+    pub unseal_rate: f64,
+    pub verify_rate: f64,
 }
 
 impl AppendFigures {
@@ -49,8 +62,22 @@ impl AppendFigures {
     }
 }
 
+/// What sealing adds to generated rows: the epoch's secret and the KEK, each sealed row's data
+/// key (by row index), and the sealed payloads to unseal again.
+pub struct Sealing {
+    pub epoch: protocol::sealed::EpochSecret,
+    pub kek: protocol::kek::Kek,
+    pub keys: Vec<(usize, store::NewDataKey)>,
+    pub sealed: Vec<(Uuid, &'static [&'static str], serde_json::Value)>,
+}
+
 /// Signed station events turned into store rows exactly as ingest does, from 50 stations.
 pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
+    realistic_rows_sealed(n, None).await
+}
+
+/// As [`realistic_rows`], sealing forgettable fields when `sealing` is given.
+pub async fn realistic_rows_sealed(n: usize, mut sealing: Option<&mut Sealing>) -> Vec<NewEvent> {
     let mut rng = rand::thread_rng();
     let stations: Vec<(String, SigningKey)> =
         (0..50).map(|i| (format!("st-27097-bench-{i}"), SigningKey::from_bytes(&[i as u8 + 1; 32]))).collect();
@@ -62,9 +89,22 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
         i += 1;
         let (seq, prev) = (chains[s].0 + 1, chains[s].1);
         let now = Utc::now();
-        let Some(event) = next_event(&mut rng, s, seq, now, Some((&[7; 32], "bench"))) else { continue };
-        let payload = event.payload();
+        let Some(mut event) = next_event(&mut rng, s, seq, now, Some((&[7; 32], "bench"))) else { continue };
+        let mut payload = event.payload();
         let id = Uuid::now_v7();
+        let fields = protocol::kinds::StationEvent::forgettable(event.kind(), event.schema());
+        let mut data_key = None;
+        if let Some(sealing) = sealing.as_deref_mut() {
+            let epoch = sealing.epoch.public();
+            if protocol::forgettable::seal_payload(fields, &mut payload, &epoch, id, &mut rng).expect("a sound key") {
+                event = protocol::kinds::StationEvent::parse(event.kind(), event.schema(), &payload).expect("sealed");
+                let (key, _) = protocol::forgettable::open_payload(fields, &payload, id, |_| Some(&sealing.epoch))
+                    .expect("opens")
+                    .expect("sealed");
+                data_key = Some(key);
+                sealing.sealed.push((id, fields, payload.clone()));
+            }
+        }
         let bytes = UnsignedEvent {
             v: 1,
             id,
@@ -84,6 +124,16 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
         let mut agg = AnyAggregate::new(routed.aggregate_type).expect("known type");
         let Ok(events) = agg.execute(routed.command).await else { continue };
         let Some(e) = events.into_iter().next() else { continue };
+        if let (Some(key), Some(sealing)) = (data_key, sealing.as_deref_mut()) {
+            let filed = store::NewDataKey {
+                event_id: id,
+                citizen: None,
+                aggregate_type: routed.aggregate_type.to_string(),
+                aggregate_id: routed.aggregate_id.clone(),
+                sealed_key: sealing.kek.seal_data_key(&key, id, &mut rng),
+            };
+            sealing.keys.push((rows.len(), filed));
+        }
         rows.push(NewEvent {
             event_id: id,
             aggregate_type: routed.aggregate_type.to_string(),
@@ -129,8 +179,19 @@ pub async fn run(b: &AppendBench) -> anyhow::Result<AppendFigures> {
 }
 
 async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
-    eprintln!("generating {} signed events…", b.events);
-    let rows = realistic_rows(b.events).await;
+    eprintln!("generating {} signed events{}…", b.events, if b.sealed { ", sealed" } else { "" });
+    let mut sealing = b.sealed.then(|| Sealing {
+        epoch: protocol::sealed::EpochSecret::generate("2026-12", &mut rand::rngs::OsRng),
+        kek: protocol::kek::Kek::generate(&mut rand::rngs::OsRng),
+        keys: Vec::new(),
+        sealed: Vec::new(),
+    });
+    let rows = realistic_rows_sealed(b.events, sealing.as_mut()).await;
+    let keys_of = |range: std::ops::Range<usize>| -> Vec<store::NewDataKey> {
+        sealing
+            .as_ref()
+            .map_or(Vec::new(), |s| s.keys.iter().filter(|(i, _)| range.contains(i)).map(|(_, k)| k.clone()).collect())
+    };
     let payload_bytes = rows.iter().map(|r| r.payload.to_string().len()).sum::<usize>() / rows.len().max(1);
     let signed_bytes = rows.iter().map(|r| r.raw.as_ref().map_or(0, Vec::len)).sum::<usize>() / rows.len().max(1);
     let store = Store::connect(url).await?;
@@ -140,7 +201,7 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
     for round in 1..=b.rounds {
         // Through the store: the single writer, one transaction per batch; then without the tree.
         for (tree, times) in [(true, &mut store_times), (false, &mut treeless_times)] {
-            sqlx::query("TRUNCATE events, events_copy, tlog_tiles").execute(&mut conn).await?;
+            sqlx::query("TRUNCATE events, events_copy, tlog_tiles, data_keys").execute(&mut conn).await?;
             let mut writer = store.writer().await?;
             if !tree {
                 writer = writer.without_tree_for_benchmark();
@@ -148,8 +209,9 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
             let label = if tree { "store" } else { "no tree" };
             let pb = bar(rows.len(), &format!("{label} #{round}"));
             let t = Instant::now();
-            for chunk in rows.chunks(b.batch) {
-                writer.append(&AppendBatch { events: chunk.to_vec(), ..Default::default() }).await?;
+            for (c, chunk) in rows.chunks(b.batch).enumerate() {
+                let data_keys = keys_of(c * b.batch..c * b.batch + chunk.len());
+                writer.append(&AppendBatch { events: chunk.to_vec(), data_keys, ..Default::default() }).await?;
                 pb.inc(chunk.len() as u64);
             }
             times.push(t.elapsed());
@@ -188,6 +250,7 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
         v[v.len() / 2]
     };
     let n = rows.len() as f64;
+    let sealing = sealing.map(|s| unsealing(&s, &rows));
     Ok(AppendFigures {
         events: rows.len(),
         payload_bytes,
@@ -195,5 +258,33 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
         store_rate: n / median(&mut store_times).as_secs_f64(),
         treeless_rate: n / median(&mut treeless_times).as_secs_f64(),
         copy_rate: n / median(&mut copy_times).as_secs_f64(),
+        sealing,
     })
+}
+
+/// The hub's work per sealed event on one core (unwrap the data key, open and check the fields,
+/// seal the data key under the KEK), beside Ed25519 strict verification of the same events.
+fn unsealing(s: &Sealing, rows: &[NewEvent]) -> SealingFigures {
+    let t = Instant::now();
+    for (id, fields, payload) in &s.sealed {
+        let (key, clear) = protocol::forgettable::open_payload(fields, payload, *id, |_| Some(&s.epoch))
+            .expect("opens")
+            .expect("sealed");
+        std::hint::black_box((clear, s.kek.seal_data_key(&key, *id, &mut rand::rngs::OsRng)));
+    }
+    let unseal_rate = s.sealed.len() as f64 / t.elapsed().as_secs_f64();
+    let sealed_rows: Vec<&NewEvent> =
+        rows.iter().filter(|r| s.sealed.iter().any(|(id, _, _)| *id == r.event_id)).take(s.sealed.len()).collect();
+    let keys: std::collections::HashMap<String, ed25519_dalek::VerifyingKey> = (0..50)
+        .map(|i| (format!("st-27097-bench-{i}"), SigningKey::from_bytes(&[i as u8 + 1; 32]).verifying_key()))
+        .collect();
+    let t = Instant::now();
+    for r in &sealed_rows {
+        let (raw, sig) = (r.raw.as_ref().expect("signed"), r.signature.as_ref().expect("signed"));
+        let sig = ed25519_dalek::Signature::from_slice(sig).expect("64 bytes");
+        let key = &keys[r.station_id.as_deref().expect("a station")];
+        assert!(key.verify_strict(raw, &sig).is_ok(), "the benchmark's own signature verifies");
+    }
+    let verify_rate = sealed_rows.len() as f64 / t.elapsed().as_secs_f64();
+    SealingFigures { sealed_events: s.sealed.len(), unseal_rate, verify_rate }
 }

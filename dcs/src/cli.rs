@@ -263,6 +263,9 @@ pub enum BenchCommand {
         batch: usize,
         #[arg(long, default_value_t = 3)]
         rounds: usize,
+        /// Seal forgettable fields as stations do and file their data keys (encryption on).
+        #[arg(long)]
+        sealed: bool,
     },
     /// `dcs audit verify` over an audit bundle of N realistic entries, beside raw Ed25519 batch
     /// verification (every core) and SHA-256 of the same data.
@@ -317,8 +320,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             plan(&database_url, api::routes::PlanRequest { station_id: station, ward_code: ward, building }).await
         }
         Command::Nats { command } => crate::nats::run(command),
-        Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds } } => {
-            bench_append(crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1) }).await
+        Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds, sealed } } => {
+            bench_append(crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1), sealed }).await
         }
         Command::Bench { command: BenchCommand::Verify { entries } } => {
             let f = crate::bench_verify::run(entries).await?;
@@ -416,6 +419,19 @@ async fn bench_append(b: crate::bench::AppendBench) -> anyhow::Result<()> {
     println!("raw COPY          {:>10.0} rows/s", f.copy_rate);
     println!("ratio             {:>10.2} × raw COPY (median of {} rounds)", f.ratio(), b.rounds);
     println!("Merkle tree cost  {:>10.1} % of the append rate", f.tree_cost() * 100.0);
+    if let Some(s) = &f.sealing {
+        println!(
+            "sealed events     {:>10} ({:.0} % of all), their data keys filed with them",
+            s.sealed_events,
+            100.0 * s.sealed_events as f64 / f.events as f64
+        );
+        println!(
+            "hub unsealing     {:>10.0} events/s on one core (unwrap, open, check, seal under the KEK)",
+            s.unseal_rate
+        );
+        println!("Ed25519 verify    {:>10.0} events/s on one core, the same events", s.verify_rate);
+        println!("unsealing cost    {:>10.2} × a signature check", s.verify_rate / s.unseal_rate);
+    }
     Ok(())
 }
 

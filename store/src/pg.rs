@@ -30,6 +30,35 @@ async fn write_tiles(tx: &mut sqlx::PgConnection, tiles: &[crate::tlog::TileRow]
     Ok(())
 }
 
+/// The batch's data keys (the key table), in one statement.
+async fn write_data_keys(
+    tx: &mut sqlx::PgConnection,
+    keys: &[crate::NewDataKey],
+    recorded_at: DateTime<Utc>,
+) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = keys.iter().map(|k| k.event_id.hyphenated().to_string()).collect();
+    let citizens: Vec<Option<&str>> = keys.iter().map(|k| k.citizen.as_deref()).collect();
+    let types: Vec<&str> = keys.iter().map(|k| k.aggregate_type.as_str()).collect();
+    let cases: Vec<&str> = keys.iter().map(|k| k.aggregate_id.as_str()).collect();
+    let sealed: Vec<&[u8]> = keys.iter().map(|k| k.sealed_key.as_slice()).collect();
+    sqlx::query(
+        "INSERT INTO data_keys (event_id, citizen, aggregate_type, aggregate_id, sealed_key, created_at) \
+         SELECT u.*, $6 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[]) AS u",
+    )
+    .bind(&ids)
+    .bind(&citizens)
+    .bind(&types)
+    .bind(&cases)
+    .bind(&sealed)
+    .bind(recorded_at)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
 /// Each station's chain cursor as the batch leaves it, in one statement.
 async fn update_cursors(tx: &mut sqlx::PgConnection, cursors: &[StationCursor]) -> Result<()> {
     if cursors.is_empty() {
@@ -108,20 +137,7 @@ pub async fn append(
         .execute(&mut *tx)
         .await?;
     }
-    for k in &batch.data_keys {
-        sqlx::query(
-            "INSERT INTO data_keys (event_id, citizen, aggregate_type, aggregate_id, sealed_key, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(k.event_id.hyphenated().to_string())
-        .bind(&k.citizen)
-        .bind(&k.aggregate_type)
-        .bind(&k.aggregate_id)
-        .bind(&k.sealed_key)
-        .bind(recorded_at)
-        .execute(&mut *tx)
-        .await?;
-    }
+    write_data_keys(&mut tx, &batch.data_keys, recorded_at).await?;
     for f in &batch.forget {
         let (q, args) = f.statement();
         let q = crate::dialect::sql(true, q);

@@ -22,6 +22,22 @@ async fn the_append_benchmark_gives_the_store_beside_raw_copy_and_the_merkle_tre
     for line in ["store append", "without tree", "raw COPY", "× raw COPY", "Merkle tree cost"] {
         assert!(out.contains(line), "{line} in:\n{out}");
     }
+    let sealed = run(&[
+        "bench",
+        "append",
+        "--events",
+        "500",
+        "--rounds",
+        "1",
+        "--batch",
+        "100",
+        "--sealed",
+        "--database-url",
+        &db.url,
+    ]);
+    for line in ["sealed events", "hub unsealing", "Ed25519 verify", "× a signature check"] {
+        assert!(sealed.contains(line), "{line} in:\n{sealed}");
+    }
 }
 
 #[test]
