@@ -115,6 +115,27 @@ async fn rotate_epochs(
     }
 }
 
+/// The tasks that keep personal data only as long as it may be kept: the retention sweep and,
+/// with a keyring, the epoch keys' rotation and destruction.
+fn personal_data_upkeep(
+    store: &Store,
+    staff: &ingest::staff::StaffHandle,
+    retention: (Vec<domain::aggregates::RetentionRule>, Duration),
+    keyring: Option<std::sync::Arc<ingest::keyring::Keyring>>,
+    shutdown: &CancellationToken,
+) -> Vec<Part> {
+    let (rules, every) = retention;
+    let sweep = crate::retention::run(store.clone(), staff.clone(), rules, every, shutdown.clone());
+    let mut parts = vec![spawn("retention sweep", shutdown, async move {
+        sweep.await;
+        Ok(())
+    })];
+    if let Some(keyring) = keyring {
+        parts.push(spawn("epoch keys", shutdown, rotate_epochs(keyring, shutdown.clone())));
+    }
+    parts
+}
+
 impl Hub {
     pub async fn start(
         store: Store,
@@ -150,14 +171,9 @@ impl Hub {
         let port = app.port();
         let (dashboard, reports) = (state.dashboard.clone(), state.reports.clone());
         let every = options.deadline_check_every;
-        let sweep = crate::retention::run(
-            store.clone(),
-            staff.clone(),
-            options.retention.clone(),
-            options.retention_every,
-            shutdown.clone(),
-        );
-        let mut parts = vec![
+        let retention = (options.retention.clone(), options.retention_every);
+        let mut parts = personal_data_upkeep(&store, &staff, retention, keyring.clone(), &shutdown);
+        parts.extend([
             spawn("ingest", &shutdown, {
                 let s = shutdown.clone();
                 async move { Ok(ingest.run(s).await?) }
@@ -190,27 +206,17 @@ impl Hub {
             }),
             spawn("checkpoint announcements", &shutdown, announce_checkpoints(signed, announcer, shutdown.clone())),
             spawn("session sweeper", &shutdown, sweep_sessions(store.clone(), shutdown.clone())),
-            spawn("retention sweep", &shutdown, {
-                async move {
-                    sweep.await;
-                    Ok(())
-                }
-            }),
             spawn("http server", &shutdown, {
                 let s = shutdown.clone();
                 async move { Ok(app.run_until_stopped(s).await?) }
             }),
-        ];
-        let keyring_for_lookups = keyring.clone();
-        if let Some(keyring) = keyring {
-            parts.push(spawn("epoch keys", &shutdown, rotate_epochs(keyring, shutdown.clone())));
-        }
+        ]);
         if let Some(admin) = options.nats {
             let pusher =
                 crate::revocations::keep_pushed(store.clone(), admin, Duration::from_secs(1), shutdown.clone());
             parts.push(spawn("NATS revocations", &shutdown, pusher));
         }
-        let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, hub_key, keyring_for_lookups, lookups));
+        let lookups = tokio::spawn(ingest::receipts::serve_lookups(store, hub_key, keyring, lookups));
         Ok(Self { port, state, parts, lookups })
     }
 

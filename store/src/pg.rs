@@ -30,12 +30,14 @@ async fn write_tiles(tx: &mut sqlx::PgConnection, tiles: &[crate::tlog::TileRow]
     Ok(())
 }
 
-/// The batch's data keys (the key table), in one statement.
-async fn write_data_keys(
-    tx: &mut sqlx::PgConnection,
-    keys: &[crate::NewDataKey],
-    recorded_at: DateTime<Utc>,
-) -> Result<()> {
+/// The batch's changes to the key table: new data keys in one statement, and those an erasure
+/// destroys.
+async fn write_key_table(tx: &mut sqlx::PgConnection, batch: &AppendBatch, recorded_at: DateTime<Utc>) -> Result<()> {
+    for f in &batch.forget {
+        let (q, args) = f.statement();
+        args.iter().fold(sqlx::query(q), |query, a| query.bind(*a)).execute(&mut *tx).await?;
+    }
+    let keys = &batch.data_keys;
     if keys.is_empty() {
         return Ok(());
     }
@@ -54,7 +56,7 @@ async fn write_data_keys(
     .bind(&cases)
     .bind(&sealed)
     .bind(recorded_at)
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
@@ -137,12 +139,7 @@ pub async fn append(
         .execute(&mut *tx)
         .await?;
     }
-    write_data_keys(&mut tx, &batch.data_keys, recorded_at).await?;
-    for f in &batch.forget {
-        let (q, args) = f.statement();
-        let q = crate::dialect::sql(true, q);
-        args.iter().fold(sqlx::query(&q), |query, a| query.bind(*a)).execute(&mut *tx).await?;
-    }
+    write_key_table(&mut tx, batch, recorded_at).await?;
     for (reason, n) in &batch.tally {
         sqlx::query("INSERT INTO dead_letter_tally (day, reason, count) VALUES ($1, $2, $3) ON CONFLICT (day, reason) DO UPDATE SET count = dead_letter_tally.count + excluded.count")
             .bind(protocol::time::local_day(recorded_at))

@@ -26,6 +26,34 @@ fn json(r: &SqliteRow, i: usize) -> Result<serde_json::Value> {
     serde_json::from_str(&s).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
 }
 
+/// The batch's changes to the key table: new data keys, and those an erasure destroys.
+async fn write_key_table(
+    tx: &mut sqlx::SqliteConnection,
+    batch: &AppendBatch,
+    recorded_at: DateTime<Utc>,
+) -> Result<()> {
+    for k in &batch.data_keys {
+        sqlx::query(
+            "INSERT INTO data_keys (event_id, citizen, aggregate_type, aggregate_id, sealed_key, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(k.event_id.hyphenated().to_string())
+        .bind(&k.citizen)
+        .bind(&k.aggregate_type)
+        .bind(&k.aggregate_id)
+        .bind(&k.sealed_key)
+        .bind(recorded_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for f in &batch.forget {
+        let (q, args) = f.statement();
+        let q = crate::dialect::sql(false, q);
+        args.iter().fold(sqlx::query(&q), |query, a| query.bind(*a)).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
 pub async fn append(
     pool: &SqlitePool,
     first: i64,
@@ -93,25 +121,7 @@ pub async fn append(
         .execute(&mut *tx)
         .await?;
     }
-    for k in &batch.data_keys {
-        sqlx::query(
-            "INSERT INTO data_keys (event_id, citizen, aggregate_type, aggregate_id, sealed_key, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(k.event_id.hyphenated().to_string())
-        .bind(&k.citizen)
-        .bind(&k.aggregate_type)
-        .bind(&k.aggregate_id)
-        .bind(&k.sealed_key)
-        .bind(recorded_at)
-        .execute(&mut *tx)
-        .await?;
-    }
-    for f in &batch.forget {
-        let (q, args) = f.statement();
-        let q = crate::dialect::sql(false, q);
-        args.iter().fold(sqlx::query(&q), |query, a| query.bind(*a)).execute(&mut *tx).await?;
-    }
+    write_key_table(&mut tx, batch, recorded_at).await?;
     for (reason, n) in &batch.tally {
         sqlx::query("INSERT INTO dead_letter_tally (day, reason, count) VALUES (?, ?, ?) ON CONFLICT (day, reason) DO UPDATE SET count = dead_letter_tally.count + excluded.count")
             .bind(protocol::time::local_day(recorded_at))
