@@ -110,6 +110,11 @@ pub enum Command {
         #[command(subcommand)]
         command: StationCommand,
     },
+    /// Residents' personal data: the keys behind pseudonyms.
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCommand,
+    },
     /// NATS with authentication: write the keys, credentials and server configuration.
     Nats {
         #[command(subcommand)]
@@ -182,6 +187,16 @@ pub enum StationCommand {
         ward: String,
         #[arg(long)]
         building: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PrivacyCommand {
+    /// Retire the active pseudonym key and make a new one (stations enrolled from now on use
+    /// it; the old one is kept, so access exports and erasures by ID still find every case).
+    RotatePseudonymKey {
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
     },
 }
 
@@ -320,6 +335,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             plan(&database_url, api::routes::PlanRequest { station_id: station, ward_code: ward, building }).await
         }
         Command::Nats { command } => crate::nats::run(command),
+        Command::Privacy { command: PrivacyCommand::RotatePseudonymKey { database_url } } => {
+            let store = Store::connect(&database_url).await.context("cannot open the database")?;
+            let key_id = store.rotate_pseudonym_key(rand::random(), chrono::Utc::now()).await?;
+            println!("the active pseudonym key is now {key_id}; stations enrolled from now on use it");
+            Ok(())
+        }
         Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds, sealed } } => {
             bench_append(crate::bench::AppendBench { database_url, events, batch, rounds: rounds.max(1), sealed }).await
         }

@@ -179,4 +179,19 @@ impl Store {
             Ok(query.bind(limit).fetch_all(pool).await?)
         })
     }
+
+    /// Retires the active pseudonym key and makes `fresh` the active one, named by `now`; returns
+    /// its key id. Stations enrolled from now on use it; the retired key stays, so a resident's
+    /// pseudonyms under every key can still be found (`docs/PROTOCOL.md` section 11).
+    pub async fn rotate_pseudonym_key(&self, fresh: [u8; 32], now: DateTime<Utc>) -> Result<String> {
+        let key_id = format!("pk-{}", now.format("%Y%m%d-%H%M%S"));
+        on_db!(self.db(), |pool, pg| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE pseudonym_keys SET active = FALSE WHERE active = TRUE").execute(&mut *tx).await?;
+            let q = sql(pg, "INSERT INTO pseudonym_keys (key_id, key, created_at, active) VALUES ($1, $2, $3, TRUE)");
+            sqlx::query(&q).bind(&key_id).bind(fresh.as_slice()).bind(now).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(key_id.clone())
+        })
+    }
 }

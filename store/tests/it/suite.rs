@@ -44,7 +44,23 @@ testkit::on_both_backends!(
     a_registry_change_and_its_events_commit_together_or_not_at_all,
     a_revocation_fits_an_enrolled_or_a_never_enrolled_station,
     the_access_log_reads_back_newest_first_and_the_database_refuses_to_change_it,
+    a_rotated_pseudonym_key_is_handed_out_from_then_on_and_the_old_one_is_kept,
 );
+
+async fn a_rotated_pseudonym_key_is_handed_out_from_then_on_and_the_old_one_is_kept(db: TestDb) {
+    let store = db.store().await;
+    let (first, key) = store.pseudonym_key([1; 32]).await.unwrap();
+    assert_eq!(store.pseudonym_key([2; 32]).await.unwrap(), (first.clone(), key.clone()), "one active key");
+    let rotated = store.rotate_pseudonym_key([3; 32], Utc::now()).await.unwrap();
+    assert_ne!(rotated, first);
+    assert_eq!(
+        store.pseudonym_key([4; 32]).await.unwrap(),
+        (rotated.clone(), vec![3; 32]),
+        "the new key is handed out"
+    );
+    let all: Vec<String> = store.pseudonym_keys().await.unwrap().into_iter().map(|(id, _)| id).collect();
+    assert!(all.contains(&first) && all.contains(&rotated) && all.len() == 2, "{all:?}");
+}
 
 async fn appends_get_consecutive_positions_in_batch_order(db: TestDb) {
     let store = db.store().await;
