@@ -45,6 +45,17 @@ impl From<protocol::FieldError> for ApiError {
     }
 }
 
+/// A staff command the case refused is a conflict with where the case stands; a hub that cannot
+/// run it is an internal error.
+impl From<ingest::staff::StaffError> for ApiError {
+    fn from(e: ingest::staff::StaffError) -> Self {
+        match e {
+            ingest::staff::StaffError::Refused(m) => Self::Conflict(m),
+            ingest::staff::StaffError::Unavailable(m) => Self::internal(m),
+        }
+    }
+}
+
 impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> Self {
         match e {

@@ -164,9 +164,10 @@ impl Keyring {
         open_payload(fields, payload, event, |name| epochs.secrets.get(name))
     }
 
-    /// An event's data key as the key table keeps it.
+    /// An event's data key as the key table keeps it. (Ingest calls this per sealed event: the
+    /// nonce comes from the thread's CSPRNG, not a system call each time.)
     pub fn seal_data_key(&self, key: &DataKey, event: Uuid) -> Vec<u8> {
-        self.kek.seal_data_key(key, event, &mut rand::rngs::OsRng)
+        self.kek.seal_data_key(key, event, &mut rand::thread_rng())
     }
 
     /// Opens texts through the key table, in order: in clear as they are; sealed with their

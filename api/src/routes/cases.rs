@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use domain::aggregates::{Aggregate, Station};
-use ingest::staff::{Appended, StaffCommand, StaffError};
+use ingest::staff::{Appended, StaffCommand};
 use serde::Serialize;
 
 use crate::auth::{Identity, Role};
@@ -166,11 +166,7 @@ pub async fn command(
     let command = domain::aggregates::staff_command(t, &body, at)?;
     let appended = staff
         .execute(StaffCommand { aggregate_id: id.clone(), command, actor, ward_code, at, enrollment_code_hash: None })
-        .await
-        .map_err(|e| match e {
-            StaffError::Refused(m) => ApiError::Conflict(m),
-            StaffError::Unavailable(m) => ApiError::internal(m),
-        })?;
+        .await?;
     Ok(Json(CommandResult { aggregate_type: t.to_string(), aggregate_id: id, events: appended }))
 }
 

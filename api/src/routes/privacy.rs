@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::Utc;
 use domain::aggregates::{AnyCommand, ErasureCommand, ErasureScope};
-use ingest::staff::{StaffCommand, StaffError};
+use ingest::staff::StaffCommand;
 use protocol::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -113,11 +113,7 @@ pub async fn erase(
             at,
             enrollment_code_hash: None,
         })
-        .await
-        .map_err(|e| match e {
-            StaffError::Refused(m) => ApiError::Conflict(m),
-            StaffError::Unavailable(m) => ApiError::internal(m),
-        })?;
+        .await?;
     let position = appended.first().map_or(0, |a| a.position);
     Ok((StatusCode::CREATED, Json(Erased { erasure_id, scope: label, position })))
 }

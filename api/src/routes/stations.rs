@@ -265,11 +265,7 @@ pub async fn station_command(
             at: Utc::now(),
             enrollment_code_hash,
         })
-        .await
-        .map_err(|e| match e {
-            ingest::staff::StaffError::Refused(m) => ApiError::Conflict(m),
-            other => ApiError::internal(other.to_string()),
-        })?;
+        .await?;
     Ok(())
 }
 

@@ -34,6 +34,15 @@ pub struct DemoOptions {
     pub peak_per_minute: f64,
 }
 
+/// The hub's keys from the data directory (made at first run): the hub key and the KEK with
+/// the epoch keys it opens.
+async fn ingest_config(data_dir: &std::path::Path, store: &Store) -> anyhow::Result<ingest::IngestConfig> {
+    let hub_key = std::sync::Arc::new(crate::hub_key::load_or_create(&data_dir.join("hub.key"))?);
+    let kek = crate::hub_key::kek(&data_dir.join("hub.kek"))?;
+    let keyring = ingest::keyring::Keyring::load(store.clone(), kek, chrono::Utc::now()).await?;
+    Ok(ingest::IngestConfig { hub_key, keyring: Some(std::sync::Arc::new(keyring)), ..Default::default() })
+}
+
 /// Runs until `shutdown`. Returns the hub's URL once it is listening (through `ready`).
 pub async fn run(
     opts: DemoOptions,
@@ -44,11 +53,8 @@ pub async fn run(
     let db_path = opts.data_dir.join("hub.sqlite");
     let store = Store::connect(&format!("sqlite://{}", db_path.display())).await?;
     let bus = MemoryBus::new();
-    let hub_key = std::sync::Arc::new(crate::hub_key::load_or_create(&opts.data_dir.join("hub.key"))?);
-    let kek = crate::hub_key::kek(&opts.data_dir.join("hub.kek"))?;
-    let keyring = std::sync::Arc::new(ingest::keyring::Keyring::load(store.clone(), kek, chrono::Utc::now()).await?);
-    let ingest =
-        ingest::IngestConfig { hub_key: hub_key.clone(), keyring: Some(keyring.clone()), ..Default::default() };
+    let ingest = ingest_config(&opts.data_dir, &store).await?;
+    let (hub_key, keyring) = (ingest.hub_key.clone(), ingest.keyring.clone().expect("the demo seals"));
     let hub_options = HubOptions { listen: opts.listen, ingest, ..Default::default() };
     let hub = Hub::start(store.clone(), Box::new(bus.clone()), hub_options, shutdown.clone()).await?;
     let url = format!("http://{}:{}/", display_host(opts.listen), hub.port());
