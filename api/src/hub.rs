@@ -94,8 +94,8 @@ where
     (name, handle)
 }
 
-/// Makes each new month's epoch key the current one, and destroys the secrets of epochs past
-/// their grace (checked at start and every ten minutes).
+/// Makes each new month's epoch key the current one, destroys the secrets of epochs past their
+/// grace, and takes up a rotated pseudonym key (checked at start and every ten minutes).
 async fn rotate_epochs(
     keyring: std::sync::Arc<ingest::keyring::Keyring>,
     shutdown: CancellationToken,
@@ -107,6 +107,9 @@ async fn rotate_epochs(
         }
         if let Err(e) = keyring.destroy_expired(now).await {
             tracing::warn!(error = %e, "cannot destroy expired epoch secrets yet");
+        }
+        if let Err(e) = keyring.reload_pseudonym_key().await {
+            tracing::warn!(error = %e, "cannot read the active pseudonym key");
         }
         tokio::select! {
             _ = shutdown.cancelled() => return Ok(()),

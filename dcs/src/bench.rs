@@ -9,7 +9,9 @@ use chrono::Utc;
 use domain::aggregates::{route, AnyAggregate, Origin};
 use ed25519_dalek::SigningKey;
 use indicatif::{ProgressBar, ProgressStyle};
-use protocol::{chain_hash, sign, UnsignedEvent, GENESIS};
+use protocol::citizen::{pseudonymise_form, seal_form};
+use protocol::forgettable::Sealer;
+use protocol::{chain_hash, sign, CitizenId, UnsignedEvent, GENESIS};
 use serde_json::json;
 use sqlx::{Connection, PgConnection};
 use store::{AppendBatch, CopyEncoder, NewEvent, Store};
@@ -89,14 +91,26 @@ pub async fn realistic_rows_sealed(n: usize, mut sealing: Option<&mut Sealing>) 
         i += 1;
         let (seq, prev) = (chains[s].0 + 1, chains[s].1);
         let now = Utc::now();
-        let Some(mut event) = next_event(&mut rng, s, seq, now, Some((&[7; 32], "bench"))) else { continue };
-        let mut payload = event.payload();
         let id = Uuid::now_v7();
+        let today = protocol::time::local_day(now);
+        let sealer = sealing.as_deref().map(|s| Sealer::new(&s.epoch.public(), id, &mut rand::thread_rng()));
+        let sealer = sealer.transpose().expect("a sound key");
+        // A resident's ID is sealed as a station does when sealing is on, and the hub names them.
+        let mut hub_name = None;
+        let form = |body: &mut serde_json::Value| {
+            let digits = body.get("citizen_id").and_then(|d| d.as_str()).map(str::to_string);
+            hub_name = digits.and_then(|d| CitizenId::parse(&d, today).ok()).map(|c| c.pseudonym(&[7; 32], "bench"));
+            match &sealer {
+                Some(sealer) => seal_form(body, Some(sealer), today, &mut rand::thread_rng()).is_ok(),
+                None => pseudonymise_form(body, Some((&[7; 32], "bench")), today).is_ok(),
+            }
+        };
+        let Some(mut event) = next_event(&mut rng, s, seq, now, form) else { continue };
+        let mut payload = event.payload();
         let fields = protocol::kinds::StationEvent::forgettable(event.kind(), event.schema());
         let mut data_key = None;
-        if let Some(sealing) = sealing.as_deref_mut() {
-            let epoch = sealing.epoch.public();
-            if protocol::forgettable::seal_payload(fields, &mut payload, &epoch, id, &mut rng).expect("a sound key") {
+        if let (Some(sealing), Some(sealer)) = (sealing.as_deref_mut(), &sealer) {
+            if sealer.seal_payload(fields, &mut payload, &mut rng) {
                 event = protocol::kinds::StationEvent::parse(event.kind(), event.schema(), &payload).expect("sealed");
                 let (key, _) = protocol::forgettable::open_payload(fields, &payload, id, |_| Some(&sealing.epoch))
                     .expect("opens")
@@ -120,14 +134,15 @@ pub async fn realistic_rows_sealed(n: usize, mut sealing: Option<&mut Sealing>) 
         .to_bytes();
         chains[s] = (seq, chain_hash(&bytes));
         let env = protocol::Envelope::parse(&bytes).expect("generated events parse");
-        let routed = route(event, &Origin::of(&env));
+        let pseudonym = hub_name.as_ref().map(|c| c.pseudonym.clone());
+        let Ok(routed) = route(event, &Origin::of(&env).naming(hub_name)) else { continue };
         let mut agg = AnyAggregate::new(routed.aggregate_type).expect("known type");
         let Ok(events) = agg.execute(routed.command).await else { continue };
         let Some(e) = events.into_iter().next() else { continue };
         if let (Some(key), Some(sealing)) = (data_key, sealing.as_deref_mut()) {
             let filed = store::NewDataKey {
                 event_id: id,
-                citizen: None,
+                citizen: pseudonym,
                 aggregate_type: routed.aggregate_type.to_string(),
                 aggregate_id: routed.aggregate_id.clone(),
                 sealed_key: sealing.kek.seal_data_key(&key, id, &mut rng),

@@ -192,8 +192,9 @@ pub enum StationCommand {
 
 #[derive(Subcommand)]
 pub enum PrivacyCommand {
-    /// Retire the active pseudonym key and make a new one (stations enrolled from now on use
-    /// it; the old one is kept, so access exports and erasures by ID still find every case).
+    /// Retire the active pseudonym key and make a new one (the running hub names residents with
+    /// it within ten minutes; the old one is kept, so access exports and erasures by ID still
+    /// find every case).
     RotatePseudonymKey {
         #[arg(long, env = "DATABASE_URL")]
         database_url: String,
@@ -338,7 +339,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Privacy { command: PrivacyCommand::RotatePseudonymKey { database_url } } => {
             let store = Store::connect(&database_url).await.context("cannot open the database")?;
             let key_id = store.rotate_pseudonym_key(rand::random(), chrono::Utc::now()).await?;
-            println!("the active pseudonym key is now {key_id}; stations enrolled from now on use it");
+            println!("the active pseudonym key is now {key_id}; a running hub takes it up within ten minutes");
             Ok(())
         }
         Command::Bench { command: BenchCommand::Append { database_url, events, batch, rounds, sealed } } => {

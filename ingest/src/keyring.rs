@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use chrono::{DateTime, Utc};
+use protocol::citizen::{CitizenId, CitizenRef};
 use protocol::forgettable::{open_payload, OpenError, Text};
 use protocol::kek::Kek;
 use protocol::sealed::{DataKey, EpochKey, EpochSecret};
@@ -56,6 +57,8 @@ pub struct Keyring {
     kek: Kek,
     store: Store,
     epochs: RwLock<Epochs>,
+    /// The key residents' pseudonyms are made with on ingest (key id, key): no station holds it.
+    pseudonym: RwLock<(String, Vec<u8>)>,
     /// How long after its month ends an epoch's secret is kept (for stations that were offline).
     grace: chrono::Duration,
 }
@@ -97,9 +100,28 @@ impl Keyring {
         }
         let placeholder = latest.unwrap_or(EpochKey { epoch: String::new(), public: [0; 32] });
         let epochs = RwLock::new(Epochs { secrets, current: placeholder });
-        let keyring = Self { kek, store, epochs, grace: chrono::Duration::days(GRACE_DAYS) };
+        let pseudonym = RwLock::new(store.pseudonym_key(rand::random()).await?);
+        let keyring = Self { kek, store, epochs, pseudonym, grace: chrono::Duration::days(GRACE_DAYS) };
         keyring.rotate(now).await?;
         Ok(keyring)
+    }
+
+    /// The hub's name for a resident: their ID's pseudonym under the active pseudonym key.
+    pub fn pseudonymise(&self, id: &CitizenId) -> CitizenRef {
+        let (key_id, key) = &*self.pseudonym.read().expect("keyring lock");
+        id.pseudonym(key, key_id)
+    }
+
+    /// Takes up the active pseudonym key again (`dcs privacy rotate-pseudonym-key` may have
+    /// replaced it).
+    pub async fn reload_pseudonym_key(&self) -> Result<(), KeyringError> {
+        let active = self.store.pseudonym_key(rand::random()).await?;
+        let mut held = self.pseudonym.write().expect("keyring lock");
+        if held.0 != active.0 {
+            tracing::info!(key_id = %active.0, "pseudonyms are made with a new key");
+            *held = active;
+        }
+        Ok(())
     }
 
     /// Makes `now`'s epoch the current one, creating its key pair if no hub has yet.

@@ -9,11 +9,15 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use hmac::{Hmac, Mac};
+use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use uuid::Uuid;
 
 pub use provinces::{birth_province, BIRTH_PROVINCES};
 
+use crate::forgettable::Sealer;
+use crate::sealed::{open_field, DataKey};
 use crate::FieldError;
 
 /// A personal ID number (số định danh cá nhân, the number of the căn cước card), checked.
@@ -82,6 +86,106 @@ pub struct CitizenRef {
     pub sex: Sex,
 }
 
+/// A resident as a station's payload names them (`docs/PROTOCOL.md` section 11): their ID sealed
+/// to the hub, which names them by a pseudonym under a key no station holds; or, from stations
+/// recorded before that, the pseudonym the station computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StationCitizen {
+    Sealed(SealedCitizen),
+    Named(CitizenRef),
+}
+
+/// The 12 digits sealed under the event's data key (field `citizen`), with the age band and sex
+/// in clear for statistics; the hub checks both against the digits.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealedCitizen {
+    #[serde(with = "crate::forgettable::base64_bytes")]
+    pub sealed_id: Vec<u8>,
+    pub age_band: AgeBand,
+    pub sex: Sex,
+}
+
+/// A sealed ID's length: 12 digits, the nonce and the tag.
+pub const SEALED_ID_LEN: usize = 12 + 24 + 16;
+
+impl fmt::Debug for SealedCitizen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealedCitizen").field("age_band", &self.age_band).field("sex", &self.sex).finish()
+    }
+}
+
+impl SealedCitizen {
+    /// Opens the ID with the event's data key and checks the age band and sex the station stated
+    /// against it, taken on `read_on` (the event's local day).
+    pub fn open(&self, key: &DataKey, event: Uuid, read_on: NaiveDate) -> Result<CitizenId, FieldError> {
+        let digits = open_field(key, event, "citizen", &self.sealed_id)
+            .map_err(|e| FieldError::new("citizen.sealed_id", e.to_string()))?;
+        let id = CitizenId::parse(&digits, read_on).map_err(|e| FieldError::new("citizen.sealed_id", e.reason))?;
+        if id.sex() != self.sex {
+            return Err(FieldError::new("citizen.sex", "is not the sex the sealed ID gives"));
+        }
+        if id.age_band(read_on) != self.age_band {
+            return Err(FieldError::new(
+                "citizen.age_band",
+                "is not the age band the sealed ID gives on the event's day",
+            ));
+        }
+        Ok(id)
+    }
+}
+
+impl StationCitizen {
+    pub fn validate(&self) -> Result<(), FieldError> {
+        match self {
+            Self::Named(r) => r.validate().map_err(|e| e.under("citizen")),
+            Self::Sealed(s) if s.sealed_id.len() == SEALED_ID_LEN => Ok(()),
+            Self::Sealed(_) => {
+                Err(FieldError::new("citizen.sealed_id", format!("must be {SEALED_ID_LEN} bytes (12 digits sealed)")))
+            }
+        }
+    }
+
+    pub fn is_sealed(&self) -> bool {
+        matches!(self, Self::Sealed(_))
+    }
+
+    /// The sealed ID, when the hub is to name the resident.
+    pub fn sealed(&self) -> Option<&SealedCitizen> {
+        match self {
+            Self::Sealed(s) => Some(s),
+            Self::Named(_) => None,
+        }
+    }
+}
+
+impl Serialize for StationCitizen {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Sealed(c) => c.serialize(s),
+            Self::Named(c) => c.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StationCitizen {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let v = serde_json::Value::deserialize(d)?;
+        if v.get("sealed_id").is_some() {
+            serde_json::from_value(v).map(Self::Sealed).map_err(D::Error::custom)
+        } else {
+            serde_json::from_value(v).map(Self::Named).map_err(D::Error::custom)
+        }
+    }
+}
+
+impl From<CitizenRef> for StationCitizen {
+    fn from(r: CitizenRef) -> Self {
+        Self::Named(r)
+    }
+}
+
 impl CitizenId {
     /// Reads a personal ID number: exactly 12 digits, `PPP` birth province, `C` century and sex,
     /// `YY` year of birth, six more digits. The year of birth must not be after `today`'s year.
@@ -133,6 +237,16 @@ impl CitizenId {
         AgeBand::of_age(today.year() - self.birth_year())
     }
 
+    /// The ID sealed for the hub with the event's `sealer` (section 11), with its age band and
+    /// sex on the day it was read.
+    pub fn seal(&self, sealer: &Sealer, rng: &mut (impl CryptoRng + RngCore)) -> SealedCitizen {
+        SealedCitizen {
+            sealed_id: sealer.seal("citizen", &self.digits, rng),
+            age_band: self.age_band(self.read_on),
+            sex: self.sex(),
+        }
+    }
+
     /// The pseudonym under `key` (at least 32 random bytes, kept by the stations and the hub's key
     /// custodian, never in the log), with the age band on the day the number was read.
     pub fn pseudonym(&self, key: &[u8], key_id: &str) -> CitizenRef {
@@ -147,8 +261,30 @@ impl CitizenId {
     }
 }
 
-/// Replaces a clear `citizen_id` in a kiosk's form (a JSON object) by the citizen's pseudonym
-/// under `key` (`citizen`), as a station does before signing. A form without one is left alone.
+/// Replaces a clear `citizen_id` in a kiosk's form (a JSON object) by the ID sealed for the hub
+/// with the event's `sealer` (`citizen`, and the payload's `sealed_key`), as a station does
+/// before signing; a station without the hub's epoch key cannot. A form without one is left alone.
+pub fn seal_form(
+    body: &mut serde_json::Value,
+    sealer: Option<&Sealer>,
+    today: NaiveDate,
+    rng: &mut (impl CryptoRng + RngCore),
+) -> Result<(), FieldError> {
+    let Some(obj) = body.as_object_mut() else { return Ok(()) };
+    let Some(id) = obj.remove("citizen_id") else { return Ok(()) };
+    let id = id.as_str().ok_or_else(|| FieldError::new("citizen_id", "must be a string of 12 digits"))?;
+    let citizen = CitizenId::parse(id, today)?;
+    let sealer = sealer.ok_or_else(|| {
+        FieldError::new("citizen_id", "this station has no epoch key of the hub yet; enroll it again")
+    })?;
+    let sealed = citizen.seal(sealer, rng);
+    obj.insert("citizen".into(), serde_json::to_value(sealed).expect("a sealed citizen serialises"));
+    sealer.seal_payload(&[], body, rng);
+    Ok(())
+}
+
+/// Replaces a clear `citizen_id` in a form (a JSON object) by the citizen's pseudonym under
+/// `key` (`citizen`), as the hub does with a staff member's form. A form without one is left alone.
 pub fn pseudonymise_form(
     body: &mut serde_json::Value,
     key: Option<(&[u8], &str)>,

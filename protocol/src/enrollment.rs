@@ -23,8 +23,6 @@ pub struct EnrollmentRequest {
 pub struct EnrollmentAnswer {
     pub station_id: String,
     pub status: String,
-    /// The key the station uses for citizen pseudonyms.
-    pub pseudonym: PseudonymKey,
     /// The hub's Ed25519 public key (64 hex digits): receipts and lookup answers are signed with
     /// it, and the station believes none that does not verify.
     pub hub_key: String,
@@ -57,26 +55,5 @@ impl EpochPublicKey {
         let mut public = [0u8; 32];
         hex::decode_to_slice(&self.public, &mut public).ok()?;
         Some(crate::sealed::EpochKey { epoch: self.epoch.clone(), public })
-    }
-}
-
-/// The city-wide key of citizen pseudonyms, received from the hub at enrollment: the station turns
-/// a citizen ID into `HMAC-SHA256(key, id)` so that the ID never leaves the building in clear.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PseudonymKey {
-    pub key_id: String,
-    /// Hex.
-    pub key: String,
-}
-
-impl std::fmt::Debug for PseudonymKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PseudonymKey({}, …)", self.key_id)
-    }
-}
-
-impl PseudonymKey {
-    pub fn bytes(&self) -> Vec<u8> {
-        hex::decode(&self.key).unwrap_or_default()
     }
 }

@@ -137,7 +137,12 @@ impl SealedKey {
     /// An epoch name (1–32 of `A-Za-z0-9-_.`) and a wrapped key of the right length; the key is
     /// present exactly when some field is sealed.
     pub fn check(key: &Option<Self>, fields: &[&Sealable]) -> Result<(), FieldError> {
-        let sealed = fields.iter().any(|f| f.is_sealed());
+        Self::check_sealed(key, fields.iter().any(|f| f.is_sealed()))
+    }
+
+    /// [`SealedKey::check`] for a payload in which something is `sealed` or not (its resident's
+    /// ID, say).
+    pub fn check_sealed(key: &Option<Self>, sealed: bool) -> Result<(), FieldError> {
         match key {
             None if sealed => Err(FieldError::new("sealed_key", "required when a field is sealed")),
             None => Ok(()),
@@ -158,6 +163,53 @@ impl SealedKey {
     }
 }
 
+/// One event's sealing: a fresh data key, wrapped to the hub's epoch key, with which the
+/// payload's forgettable fields and its resident's ID (section 11) are sealed.
+pub struct Sealer {
+    key: DataKey,
+    sealed_key: SealedKey,
+    event: Uuid,
+}
+
+impl fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sealer({}, epoch {})", self.event, self.sealed_key.epoch)
+    }
+}
+
+impl Sealer {
+    pub fn new(epoch: &EpochKey, event: Uuid, rng: &mut (impl CryptoRng + RngCore)) -> Result<Self, SealError> {
+        let key = DataKey::generate(rng);
+        let wrapped = sealed::wrap_key(epoch, &key, event, rng)?;
+        Ok(Self { key, sealed_key: SealedKey { epoch: epoch.epoch.clone(), wrapped }, event })
+    }
+
+    /// One field's text sealed under the event's data key.
+    pub fn seal(&self, field: &str, clear: &str, rng: &mut (impl CryptoRng + RngCore)) -> Vec<u8> {
+        sealed::seal_field(&self.key, self.event, field, clear, rng)
+    }
+
+    /// Seals the payload's `fields` that are text in clear and adds `sealed_key` when anything in
+    /// it is sealed (a sealed resident included). Returns whether it did.
+    pub fn seal_payload(&self, fields: &[&str], payload: &mut Value, rng: &mut (impl CryptoRng + RngCore)) -> bool {
+        let Some(members) = payload.as_object_mut() else { return false };
+        for field in fields {
+            let clear = members.get(*field).and_then(Value::as_str).map(str::to_string);
+            if let Some(clear) = clear {
+                let sealed = self.seal(field, &clear, rng);
+                members.insert(field.to_string(), serde_json::json!({"sealed": B64.encode(sealed)}));
+            }
+        }
+        let sealed_field = fields.iter().any(|f| members.get(*f).is_some_and(|v| v.get("sealed").is_some()));
+        let sealed_resident = members.get("citizen").is_some_and(|c| c.get("sealed_id").is_some());
+        if !(sealed_field || sealed_resident) {
+            return false;
+        }
+        members.insert("sealed_key".into(), serde_json::to_value(&self.sealed_key).expect("a sealed key is JSON"));
+        true
+    }
+}
+
 /// Seals a payload's forgettable `fields` that are text in clear, with a fresh data key wrapped to
 /// `epoch`, and adds `sealed_key`. Returns whether anything was sealed (a payload with none of
 /// the fields stays as it is).
@@ -168,21 +220,11 @@ pub fn seal_payload(
     event: Uuid,
     rng: &mut (impl CryptoRng + RngCore),
 ) -> Result<bool, SealError> {
-    let Some(members) = payload.as_object_mut() else { return Ok(false) };
-    let present: Vec<&str> = fields.iter().copied().filter(|f| members.get(*f).is_some_and(Value::is_string)).collect();
-    if present.is_empty() {
+    let present = payload.as_object().is_some_and(|m| fields.iter().any(|f| m.get(*f).is_some_and(Value::is_string)));
+    if !present {
         return Ok(false);
     }
-    let key = DataKey::generate(rng);
-    let wrapped = sealed::wrap_key(epoch, &key, event, rng)?;
-    for field in present {
-        let clear = members[field].as_str().unwrap_or_default().to_string();
-        let sealed = sealed::seal_field(&key, event, field, &clear, rng);
-        members.insert(field.to_string(), serde_json::json!({"sealed": B64.encode(sealed)}));
-    }
-    let key = SealedKey { epoch: epoch.epoch.clone(), wrapped };
-    members.insert("sealed_key".into(), serde_json::to_value(key).expect("a sealed key is JSON"));
-    Ok(true)
+    Ok(Sealer::new(epoch, event, rng)?.seal_payload(fields, payload, rng))
 }
 
 /// Why a sealed payload could not be opened on ingest.
@@ -196,7 +238,8 @@ pub enum OpenError {
     Field(String, SealError),
 }
 
-/// The payload's data key and the payload with its sealed `fields` opened (and no `sealed_key`),
+/// The payload's data key and the payload with its sealed `fields` opened (and no `sealed_key`
+/// unless its resident's ID stays sealed: that is the hub's to open, section 11),
 /// for the hub to check the text; `None` when nothing in it is sealed. `secret` finds an epoch's
 /// secret by name.
 pub fn open_payload<'a>(
@@ -211,7 +254,9 @@ pub fn open_payload<'a>(
     let data_key = sealed::unwrap_key(epoch, &key.wrapped, event).map_err(OpenError::Key)?;
     let mut clear = payload.clone();
     let members = clear.as_object_mut().expect("a payload with a sealed key is an object");
-    members.remove("sealed_key");
+    if members.get("citizen").is_none_or(|c| c.get("sealed_id").is_none()) {
+        members.remove("sealed_key");
+    }
     for field in fields {
         let Some(sealed) = members.get(*field).and_then(|v| v.get("sealed")).and_then(Value::as_str) else { continue };
         let bytes = B64.decode(sealed).map_err(|_| OpenError::Field(field.to_string(), SealError::FieldLength))?;
@@ -222,7 +267,7 @@ pub fn open_payload<'a>(
     Ok(Some((data_key, clear)))
 }
 
-mod base64_bytes {
+pub(crate) mod base64_bytes {
     use super::*;
 
     pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
+use protocol::forgettable::Sealer;
 use protocol::kinds::{Heartbeat, StationEvent};
 use protocol::FieldError;
 use protocol::{chain_hash, sign, subjects, ChainHash, UnsignedEvent};
@@ -33,12 +34,19 @@ pub struct Recorded {
     pub kind: &'static str,
 }
 
+/// An event being recorded: its id and time, and its payload's sealer (the data key wrapped to
+/// the hub's epoch key) when the station has that key.
+#[derive(Debug)]
+pub struct Draft {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    sealer: Option<Sealer>,
+}
+
 pub struct Agent {
     pub config: StationConfig,
     key: SigningKey,
     pub outbox: Outbox,
-    /// The citizen-pseudonym key from enrollment (none for a station enrolled before keys existed).
-    pub pseudonym: Option<config::PseudonymKey>,
     /// Sequence number and chain hash of the last recorded event; held while recording, so
     /// sequence numbers are gap-free and each event names its true predecessor.
     chain: Mutex<(u64, ChainHash)>,
@@ -67,7 +75,9 @@ impl Agent {
         std::fs::create_dir_all(dir)?;
         let outbox = Outbox::open(&config::outbox_path(dir)).await?;
         let head = outbox.head().await?;
-        let pseudonym = config::load_pseudonym_key(dir);
+        if config::destroy_pseudonym_key(dir)? {
+            tracing::info!("destroyed the pseudonym key an earlier version kept: the hub names residents now");
+        }
         let witness = crate::witness::Witness::open(dir)?;
         Ok(Self {
             epoch_key: std::sync::RwLock::new(config.epoch_key.clone()),
@@ -75,7 +85,6 @@ impl Agent {
             config,
             key,
             outbox,
-            pseudonym,
             chain: Mutex::new(head),
             recorded: Arc::new(Notify::new()),
             skew_ms: std::sync::Mutex::new(None),
@@ -93,12 +102,45 @@ impl Agent {
         subjects::events(&self.config.ward_code, &self.config.station_id)
     }
 
+    /// Starts an event: its id and time, and its payload's sealer when the station holds the
+    /// hub's epoch key (`docs/PROTOCOL.md` section 10).
+    pub fn draft(&self) -> Draft {
+        let id = Uuid::now_v7();
+        let epoch = self.epoch_key.read().expect("epoch key lock").as_ref().and_then(|k| k.key());
+        let sealer = epoch.and_then(|epoch| match Sealer::new(&epoch, id, &mut rand::rngs::OsRng) {
+            Ok(sealer) => Some(sealer),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot seal to the hub's epoch key; recording in clear");
+                None
+            }
+        });
+        Draft { id, at: Utc::now(), sealer }
+    }
+
+    /// Replaces a clear `citizen_id` in a kiosk's form by the ID sealed for the hub (`citizen`):
+    /// the 12 digits never leave the station in clear, and no station can make or reverse a
+    /// pseudonym (`docs/PROTOCOL.md` section 11).
+    pub fn seal_citizen(&self, draft: &Draft, body: &mut serde_json::Value) -> Result<(), AgentError> {
+        let today = protocol::time::local_day(draft.at);
+        protocol::citizen::seal_form(body, draft.sealer.as_ref(), today, &mut rand::rngs::OsRng)?;
+        Ok(())
+    }
+
     /// Checks, signs, chains and stores one interaction. When this returns `Ok`, the event is on
     /// disk and will reach the hub, whatever happens to the link or the process.
     pub async fn record(&self, event: &StationEvent) -> Result<Recorded, AgentError> {
+        self.record_draft(self.draft(), event).await
+    }
+
+    /// [`Agent::record`] for an event started with [`Agent::draft`] (a form's sealed resident).
+    pub async fn record_draft(&self, draft: Draft, event: &StationEvent) -> Result<Recorded, AgentError> {
         event.validate()?;
-        let id = Uuid::now_v7();
-        let payload = self.sealed_payload(event, id);
+        let mut payload = event.payload();
+        if let Some(sealer) = &draft.sealer {
+            let fields = StationEvent::forgettable(event.kind(), event.schema());
+            sealer.seal_payload(fields, &mut payload, &mut rand::rngs::OsRng);
+        }
+        let id = draft.id;
         let mut chain = self.chain.lock().await;
         let (seq, prev) = (chain.0 + 1, chain.1);
         let bytes = UnsignedEvent {
@@ -108,7 +150,7 @@ impl Agent {
             ward: &self.config.ward_code,
             seq,
             prev: prev.to_hex(),
-            time: UnsignedEvent::format_time(Utc::now()),
+            time: UnsignedEvent::format_time(draft.at),
             kind: event.kind(),
             schema: event.schema(),
             payload: &payload,
@@ -129,22 +171,6 @@ impl Agent {
         drop(chain);
         self.recorded.notify_one();
         Ok(Recorded { event_id: id, seq, kind: event.kind() })
-    }
-
-    /// The event's payload with its forgettable fields sealed to the hub's epoch key, when the
-    /// station has one (`docs/PROTOCOL.md` section 10); in clear otherwise.
-    fn sealed_payload(&self, event: &StationEvent, id: Uuid) -> serde_json::Value {
-        let mut payload = event.payload();
-        let fields = StationEvent::forgettable(event.kind(), event.schema());
-        let epoch = self.epoch_key.read().expect("epoch key lock").as_ref().and_then(|k| k.key());
-        if let Some(epoch) = epoch {
-            if let Err(e) =
-                protocol::forgettable::seal_payload(fields, &mut payload, &epoch, id, &mut rand::rngs::OsRng)
-            {
-                tracing::error!(error = %e, "cannot seal to the hub's epoch key; recording in clear");
-            }
-        }
-        payload
     }
 
     /// Takes up the epoch key a hub's signed answer names, if it is new, and keeps it on disk.
@@ -169,15 +195,6 @@ impl Agent {
         if let Err(e) = self.record(&event).await {
             tracing::warn!(error = %e, "lookup not counted");
         }
-    }
-
-    /// Replaces a clear `citizen_id` in a kiosk's form by the citizen's pseudonym (`citizen`): the
-    /// 12-digit ID never leaves the station.
-    pub fn pseudonymise(&self, body: &mut serde_json::Value) -> Result<(), AgentError> {
-        let key = self.pseudonym.as_ref().map(|k| (k.bytes(), k.key_id.as_str()));
-        let key = key.as_ref().map(|(bytes, id)| (bytes.as_slice(), *id));
-        protocol::citizen::pseudonymise_form(body, key, protocol::time::local_day(Utc::now()))?;
-        Ok(())
     }
 
     /// Notes the hub's clock as a fresh receipt states it (`hub_time`, just now on the hub). The

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use ed25519_dalek::SigningKey;
-pub use protocol::enrollment::PseudonymKey;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,24 +39,20 @@ pub fn key_path(dir: &Path) -> PathBuf {
     dir.join("station.key")
 }
 
+/// Where stations enrolled before version 0.11 kept the city-wide pseudonym key; an agent that
+/// finds one overwrites and deletes it (`docs/PROTOCOL.md` section 11).
 pub fn pseudonym_key_path(dir: &Path) -> PathBuf {
     dir.join("pseudonym.key")
 }
 
-/// The pseudonym key received at enrollment, as kept in the station's directory (owner-only).
-pub fn load_pseudonym_key(dir: &Path) -> Option<PseudonymKey> {
-    serde_json::from_str(&std::fs::read_to_string(pseudonym_key_path(dir)).ok()?).ok()
-}
-
-pub fn save_pseudonym_key(key: &PseudonymKey, dir: &Path) -> std::io::Result<()> {
+/// Overwrites and deletes a pseudonym key left by an earlier version; whether there was one.
+pub fn destroy_pseudonym_key(dir: &Path) -> std::io::Result<bool> {
     let path = pseudonym_key_path(dir);
-    write_atomically(&path, serde_json::to_string(key).expect("key serialises").as_bytes())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(())
+    let Ok(meta) = std::fs::metadata(&path) else { return Ok(false) };
+    std::fs::write(&path, vec![0u8; meta.len() as usize])?;
+    std::fs::File::open(&path)?.sync_all()?;
+    std::fs::remove_file(&path)?;
+    Ok(true)
 }
 
 pub fn nats_seed_path(dir: &Path) -> PathBuf {

@@ -51,7 +51,6 @@ pub async fn enroll(dir: &Path, e: Enrollment<'_>) -> Result<StationConfig, Enro
     }
     let answer: EnrollmentAnswer =
         resp.json().await.map_err(|err| EnrollError::Unreachable(e.hub_url.to_string(), err.to_string()))?;
-    config::save_pseudonym_key(&answer.pseudonym, dir)?;
     if let Some(jwt) = &answer.nats_jwt {
         config::save_nats_jwt(jwt, dir)?;
     }

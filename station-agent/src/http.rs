@@ -107,9 +107,10 @@ async fn record(
     let mut value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
         ApiError(StatusCode::BAD_REQUEST, json!({"error": format!("the body is not JSON: {e}"), "field": "body"}))
     })?;
-    agent.pseudonymise(&mut value)?;
+    let draft = agent.draft();
+    agent.seal_citizen(&draft, &mut value)?;
     let event = StationEvent::parse(kind, schema_for(kind, &value), &value).map_err(AgentError::Invalid)?;
-    let recorded = agent.record(&event).await?;
+    let recorded = agent.record_draft(draft, &event).await?;
     Ok((StatusCode::CREATED, Json(recorded)).into_response())
 }
 

@@ -13,5 +13,5 @@ pub mod publisher;
 pub mod retention;
 pub mod witness;
 
-pub use agent::{Agent, AgentError, Recorded};
+pub use agent::{Agent, AgentError, Draft, Recorded};
 pub use config::StationConfig;

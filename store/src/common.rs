@@ -171,22 +171,34 @@ pub async fn dead_letters(db: &Db, before: Option<i64>, limit: i64) -> Result<Ve
     })
 }
 
-/// The active citizen-pseudonym key, created (32 random bytes) on first use.
+/// The active citizen-pseudonym key, which no station holds: made from `fresh` on first use,
+/// and in place of an active key that stations were given at enrollment (before version 0.11),
+/// which is retired (`docs/PROTOCOL.md` section 11).
 pub async fn pseudonym_key(db: &Db, fresh: [u8; 32]) -> Result<(String, Vec<u8>)> {
     on_db!(db, |pool, pg| {
-        let q = "SELECT key_id, key FROM pseudonym_keys WHERE active = TRUE ORDER BY created_at DESC LIMIT 1";
+        let q = "SELECT key_id, key FROM pseudonym_keys WHERE active = TRUE AND held_by_stations = FALSE \
+                 ORDER BY created_at DESC LIMIT 1";
         if let Some(r) = sqlx::query(q).fetch_optional(pool).await? {
             return Ok((r.try_get(0)?, r.try_get(1)?));
         }
         let now = Utc::now();
-        let key_id = format!("pk-{}", now.format("%Y%m%d"));
+        let key_id = format!("pk-{}", now.format("%Y%m%d-%H%M%S-%3f"));
+        let mut tx = pool.begin().await?;
+        sqlx::query("UPDATE pseudonym_keys SET active = FALSE WHERE active = TRUE AND held_by_stations = TRUE")
+            .execute(&mut *tx)
+            .await?;
         let q = sql(
             pg,
             "INSERT INTO pseudonym_keys (key_id, key, created_at) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING",
         );
-        sqlx::query(&q).bind(&key_id).bind(fresh.as_slice()).bind(now).execute(pool).await?;
-        let q = sql(pg, "SELECT key_id, key FROM pseudonym_keys WHERE key_id = $1");
-        let r = sqlx::query(&q).bind(&key_id).fetch_one(pool).await?;
+        sqlx::query(&q).bind(&key_id).bind(fresh.as_slice()).bind(now).execute(&mut *tx).await?;
+        tx.commit().await?;
+        let r = sqlx::query(
+            "SELECT key_id, key FROM pseudonym_keys WHERE active = TRUE AND held_by_stations = FALSE \
+             ORDER BY created_at DESC LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await?;
         Ok((r.try_get(0)?, r.try_get(1)?))
     })
 }

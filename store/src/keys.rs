@@ -181,10 +181,11 @@ impl Store {
     }
 
     /// Retires the active pseudonym key and makes `fresh` the active one, named by `now`; returns
-    /// its key id. Stations enrolled from now on use it; the retired key stays, so a resident's
+    /// its key id. The hub names residents with it from its next key check (within ten minutes);
+    /// the retired key stays, so a resident's
     /// pseudonyms under every key can still be found (`docs/PROTOCOL.md` section 11).
     pub async fn rotate_pseudonym_key(&self, fresh: [u8; 32], now: DateTime<Utc>) -> Result<String> {
-        let key_id = format!("pk-{}", now.format("%Y%m%d-%H%M%S"));
+        let key_id = format!("pk-{}", now.format("%Y%m%d-%H%M%S-%3f"));
         on_db!(self.db(), |pool, pg| {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE pseudonym_keys SET active = FALSE WHERE active = TRUE").execute(&mut *tx).await?;

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
 use domain::aggregates::{Aggregate, AnyAggregate, AnyCommand, Station, StationCommand, StationStatus};
-use protocol::enrollment::PseudonymKey;
 use protocol::enrollment::{EnrollmentAnswer, EnrollmentRequest};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -222,11 +221,9 @@ pub async fn enroll(
     if let Some(key) = &req.nats_user_key {
         s.store.set_station_nats_key(&id, key).await?;
     }
-    let (key_id, key) = s.store.pseudonym_key(rand::random()).await?;
-    let pseudonym = PseudonymKey { key_id, key: hex::encode(key) };
     let hub_key = hex::encode(s.hub_key.to_bytes());
     let epoch_key = s.keyring.as_ref().map(|k| protocol::enrollment::EpochPublicKey::of(&k.current()));
-    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), pseudonym, hub_key, nats_jwt, epoch_key }))
+    Ok(Json(EnrollmentAnswer { station_id: id, status: "enrolled".into(), hub_key, nats_jwt, epoch_key }))
 }
 
 /// The station's NATS user JWT, when this hub's NATS authenticates clients (which needs the

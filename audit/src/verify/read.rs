@@ -3,6 +3,7 @@
 //! its signed payload routes to), so that the in-order pass only compares.
 
 use domain::aggregates::{route, Aggregate, AnyEvent, Origin, Routed, Station, StationLifecycleEvent};
+use protocol::citizen::CitizenRef;
 use protocol::kinds::StationEvent;
 use protocol::merkle::{leaf_hash, Hash};
 use protocol::tlog::AuditEntry;
@@ -33,17 +34,25 @@ pub(super) fn read(bytes: &[u8]) -> Read {
     let leaf = leaf_hash(bytes);
     let entry = AuditEntry::decode(bytes).map_err(|e| e.to_string());
     let (station, rejected) = match &entry {
-        Ok(e) => (e.signed.as_ref().map(|s| station_part(&s.bytes)), rejected_event(e)),
+        Ok(e) => (e.signed.as_ref().map(|s| station_part(&s.bytes, hub_name(e))), rejected_event(e)),
         Err(_) => (None, None),
     };
     Read { leaf, entry, station, rejected }
 }
 
-fn station_part(signed: &[u8]) -> StationPart {
+/// The hub's name for the resident of the entry's event (`docs/PROTOCOL.md` section 11): when the
+/// station sealed their ID, the pseudonym is the hub's word, the one thing of a station's event
+/// an auditor cannot derive; its age band and sex must still be the signed ones.
+fn hub_name(entry: &AuditEntry) -> Option<CitizenRef> {
+    let event = AnyEvent::read(&entry.aggregate_type, &entry.event_type, entry.event_version, &entry.payload).ok()?;
+    event.citizen().cloned()
+}
+
+fn station_part(signed: &[u8], hub_name: Option<CitizenRef>) -> StationPart {
     let envelope = Envelope::parse(signed).map_err(|e| e.to_string());
     let routed = envelope.as_ref().ok().map(|env| {
         StationEvent::parse(&env.kind, env.schema, &env.payload)
-            .map(|event| route(event, &Origin::of(env)))
+            .and_then(|event| route(event, &Origin::of(env).naming(hub_name)))
             .map_err(|e| format!("the signed payload is refused: {e}"))
     });
     StationPart { envelope, chain: chain_hash(signed), routed }

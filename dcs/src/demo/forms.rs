@@ -77,20 +77,22 @@ pub fn random_form(rng: &mut impl Rng) -> (&'static str, Value) {
 }
 
 /// The next thing a resident does at a station: three times in four a dossier, a payment or a
-/// security report, otherwise one of the other services. `key` is the station's pseudonym key
-/// (bytes, key id), with which a citizen ID becomes a pseudonym as the station's agent does it.
+/// security report, otherwise one of the other services, whose form's clear `citizen_id`
+/// `seal_citizen` replaces as the station's agent does (false: it could not).
 pub fn next_event(
     rng: &mut impl Rng,
     station_index: usize,
     n: u64,
     at: DateTime<Utc>,
-    key: Option<(&[u8], &str)>,
+    seal_citizen: impl FnOnce(&mut serde_json::Value) -> bool,
 ) -> Option<StationEvent> {
     if rng.gen_bool(0.75) {
         return Some(random_event(rng, station_index, n, at));
     }
     let (kind, mut body) = random_form(rng);
-    protocol::citizen::pseudonymise_form(&mut body, key, protocol::time::local_day(at)).ok()?;
+    if !seal_citizen(&mut body) {
+        return None;
+    }
     StationEvent::parse(kind, StationEvent::newest_schema(kind)?, &body).ok()
 }
 
@@ -99,15 +101,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn generated_citizen_ids_parse_and_forms_are_valid_once_pseudonymised() {
+    fn generated_citizen_ids_parse_and_forms_are_valid_once_their_ids_are_sealed() {
         let mut rng = rand::thread_rng();
         let today = protocol::time::local_day(Utc::now());
+        let epoch = protocol::sealed::EpochSecret::generate("2026-12", &mut rng).public();
         for _ in 0..500 {
             let id = citizen_id(&mut rng);
-            let c = protocol::CitizenId::parse(&id, today).unwrap_or_else(|e| panic!("{id}: {e}"));
-            assert_eq!(c.pseudonym(&[1; 32], "k1").pseudonym.len(), 64);
+            protocol::CitizenId::parse(&id, today).unwrap_or_else(|e| panic!("{id}: {e}"));
             let (kind, mut body) = random_form(&mut rng);
-            protocol::citizen::pseudonymise_form(&mut body, Some((&[1; 32], "k1")), today).unwrap();
+            let sealer = protocol::forgettable::Sealer::new(&epoch, uuid::Uuid::now_v7(), &mut rng).unwrap();
+            protocol::citizen::seal_form(&mut body, Some(&sealer), today, &mut rng).unwrap();
+            sealer.seal_payload(&[], &mut body, &mut rng);
             assert!(body.get("citizen_id").is_none(), "{body}");
             let schema = StationEvent::newest_schema(kind).unwrap();
             StationEvent::parse(kind, schema, &body).unwrap_or_else(|e| panic!("{kind} {body}: {e}"));

@@ -77,8 +77,6 @@ pub async fn run(
             epoch_key: Some(protocol::enrollment::EpochPublicKey::of(&keyring.current())),
         };
         cfg.save(&dir)?;
-        let (key_id, pkey) = store.pseudonym_key(rand::random()).await?;
-        config::save_pseudonym_key(&config::PseudonymKey { key_id, key: hex::encode(pkey) }, &dir)?;
         let agent = Arc::new(Agent::with(cfg, key, &dir).await?);
         tasks.push(tokio::spawn(publisher::run(
             agent.clone(),

@@ -8,9 +8,10 @@ use chrono::{Timelike, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use domain::aggregates::{route, staff_commands, AnyCommand, Origin};
 use protocol::kinds::StationEvent;
+use protocol::CitizenId;
 use protocol::{StationId, WardCode};
 use rand::Rng;
-use station_agent::Agent;
+use station_agent::{Agent, Draft};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -27,16 +28,22 @@ fn case_of(agent: &Agent, event: &StationEvent, event_id: Uuid) -> Option<Case> 
         station: StationId::parse(&agent.config.station_id).ok()?,
         ward: WardCode::parse(&agent.config.ward_code).ok()?,
         at: Utc::now(),
+        // Only the hub can name a resident whose ID the station sealed; the case needs no name.
+        citizen: Some(CitizenId::parse("079085001234", Utc::now().date_naive()).ok()?.pseudonym(b"", "demo")),
     };
-    let routed = route(event.clone(), &origin);
+    let routed = route(event.clone(), &origin).ok()?;
     let worked = !matches!(routed.command, AnyCommand::Station(_)) && !staff_commands(routed.aggregate_type).is_empty();
     worked.then_some(Case { id: routed.aggregate_id, opened_by: routed.command })
 }
 
-fn next_event(agent: &Agent, station_index: usize, n: u64) -> Option<StationEvent> {
-    let key = agent.pseudonym.as_ref().map(|k| (k.bytes(), k.key_id.as_str()));
-    let key = key.as_ref().map(|(bytes, id)| (bytes.as_slice(), *id));
-    forms::next_event(&mut rand::thread_rng(), station_index, n, Utc::now(), key)
+/// The next event of a simulated resident, sealing their ID as the station's agent does with a
+/// kiosk's form.
+fn next_event(agent: &Agent, station_index: usize, n: u64) -> Option<(Draft, StationEvent)> {
+    let draft = agent.draft();
+    let event = forms::next_event(&mut rand::thread_rng(), station_index, n, draft.at, |body| {
+        agent.seal_citizen(&draft, body).is_ok()
+    })?;
+    Some((draft, event))
 }
 
 pub async fn drive(
@@ -59,8 +66,8 @@ pub async fn drive(
             _ = tokio::time::sleep(Duration::from_secs_f64(gap.min(60.0))) => {}
         }
         let n = agent.last_seq().await + 1;
-        let Some(event) = next_event(&agent, station_index, n) else { continue };
-        match agent.record(&event).await {
+        let Some((draft, event)) = next_event(&agent, station_index, n) else { continue };
+        match agent.record_draft(draft, &event).await {
             Ok(r) => {
                 if let Some(case) = case_of(&agent, &event, r.event_id) {
                     let _ = cases.send(case);

@@ -3,8 +3,9 @@
 //! service of [`StationEvent`] to its aggregate, so a new service that is not routed does not build.
 
 use chrono::{DateTime, Utc};
+use protocol::citizen::{CitizenRef, StationCitizen};
 use protocol::kinds::StationEvent;
-use protocol::{Envelope, StationId, WardCode};
+use protocol::{Envelope, FieldError, StationId, WardCode};
 use uuid::Uuid;
 
 use super::*;
@@ -16,6 +17,9 @@ pub struct Origin {
     pub station: StationId,
     pub ward: WardCode,
     pub at: DateTime<Utc>,
+    /// The hub's name for the resident whose ID the payload seals (`docs/PROTOCOL.md` section
+    /// 11): its key id and pseudonym are taken; the age band and sex are the signed ones.
+    pub citizen: Option<CitizenRef>,
 }
 
 impl Origin {
@@ -25,6 +29,29 @@ impl Origin {
             station: envelope.station.clone(),
             ward: envelope.ward.clone(),
             at: envelope.time,
+            citizen: None,
+        }
+    }
+
+    /// The same origin, with the hub's name for a sealed resident.
+    pub fn naming(self, citizen: Option<CitizenRef>) -> Self {
+        Self { citizen, ..self }
+    }
+
+    /// The domain's reference to the payload's resident: as the station named them, or, sealed,
+    /// under the hub's name ([`route`] refuses a sealed resident the hub has not named).
+    pub(crate) fn resident(&self, citizen: StationCitizen) -> CitizenRef {
+        match citizen {
+            StationCitizen::Named(r) => r,
+            StationCitizen::Sealed(s) => {
+                let hub = self.citizen.as_ref();
+                CitizenRef {
+                    key_id: hub.map(|h| h.key_id.clone()).unwrap_or_default(),
+                    pseudonym: hub.map(|h| h.pseudonym.clone()).unwrap_or_default(),
+                    age_band: s.age_band,
+                    sex: s.sex,
+                }
+            }
         }
     }
 }
@@ -37,7 +64,12 @@ pub struct Routed {
     pub command: AnyCommand,
 }
 
-pub fn route(event: StationEvent, origin: &Origin) -> Routed {
+/// The command a checked station event carries; a payload sealing its resident's ID needs the
+/// hub's name for them in `origin`.
+pub fn route(event: StationEvent, origin: &Origin) -> Result<Routed, FieldError> {
+    if event.citizen().is_some_and(StationCitizen::is_sealed) && origin.citizen.is_none() {
+        return Err(FieldError::new("payload.citizen", "the hub has not named the resident whose ID is sealed"));
+    }
     let (aggregate_id, command) = match event {
         StationEvent::Dossier(k) => to(dossier::route(k, origin), AnyCommand::Dossier),
         StationEvent::Payment(k) => to(payment::route(k, origin), AnyCommand::Payment),
@@ -51,7 +83,7 @@ pub fn route(event: StationEvent, origin: &Origin) -> Routed {
         StationEvent::Station(k) => to(station::route(k, origin), AnyCommand::Station),
         StationEvent::Vneid(k) => to(vneid::route(k, origin), AnyCommand::Vneid),
     };
-    Routed { aggregate_type: command.aggregate_type(), aggregate_id, command }
+    Ok(Routed { aggregate_type: command.aggregate_type(), aggregate_id, command })
 }
 
 fn to<C>((id, command): (String, C), any: impl FnOnce(C) -> AnyCommand) -> (String, AnyCommand) {
@@ -72,6 +104,7 @@ mod tests {
             station: StationId::parse("st-27097-diamond-island").unwrap(),
             ward: WardCode::parse("27097").unwrap(),
             at: "2025-10-10T02:15:00Z".parse().unwrap(),
+            citizen: None,
         }
     }
 
@@ -81,7 +114,7 @@ mod tests {
     }
 
     fn run(aggregate: &mut AnyAggregate, event: impl Into<StationEvent>, id: &str) -> Result<Vec<String>, DomainError> {
-        let routed = route(event.into(), &origin(id));
+        let routed = route(event.into(), &origin(id)).unwrap();
         let events = block_on(aggregate.execute(routed.command))?;
         Ok(events.into_iter().map(|e| e.event_type).collect())
     }
@@ -90,7 +123,7 @@ mod tests {
     fn every_kind_goes_to_a_known_aggregate_that_opens_on_it_or_says_it_was_never_opened() {
         for example in StationEvent::examples() {
             let name = format!("{}/{}", example.kind(), example.schema());
-            let routed = route(example.clone(), &origin(EVENT_ID));
+            let routed = route(example.clone(), &origin(EVENT_ID)).unwrap();
             assert!(aggregate_types().contains(&routed.aggregate_type), "{name}");
             let mut fresh = AnyAggregate::new(routed.aggregate_type).unwrap();
             match block_on(fresh.execute(routed.command)) {
@@ -105,7 +138,7 @@ mod tests {
         for example in StationEvent::examples() {
             let name = format!("{}/{}", example.kind(), example.schema());
             let names_a_resident = example.payload().get("citizen").is_some();
-            let routed = route(example, &origin(EVENT_ID));
+            let routed = route(example, &origin(EVENT_ID)).unwrap();
             let mut fresh = AnyAggregate::new(routed.aggregate_type).unwrap();
             let Ok(events) = block_on(fresh.execute(routed.command)) else { continue };
             let opening = &events[0].event;
@@ -149,17 +182,17 @@ mod tests {
             VneidActivationRequest::example().into(),
         ];
         for event in opened {
-            assert_eq!(route(event.clone(), &origin(EVENT_ID)).aggregate_id, EVENT_ID, "{}", event.kind());
+            assert_eq!(route(event.clone(), &origin(EVENT_ID)).unwrap().aggregate_id, EVENT_ID, "{}", event.kind());
         }
     }
 
     #[test]
     fn a_dossier_is_named_by_its_portal_code_and_a_heartbeat_by_its_station() {
-        let dossier = route(DossierSubmissionV2::example().into(), &origin(EVENT_ID));
+        let dossier = route(DossierSubmissionV2::example().into(), &origin(EVENT_ID)).unwrap();
         assert_eq!((dossier.aggregate_type, dossier.aggregate_id.as_str()), ("dossier", "000.00.25.H29-251010-0002"));
-        let documents = route(DocumentsProvision::example().into(), &origin(EVENT_ID));
+        let documents = route(DocumentsProvision::example().into(), &origin(EVENT_ID)).unwrap();
         assert_eq!(documents.aggregate_id, "000.00.25.H29-251010-0001");
-        let beat = route(Heartbeat::example().into(), &origin(EVENT_ID));
+        let beat = route(Heartbeat::example().into(), &origin(EVENT_ID)).unwrap();
         assert_eq!((beat.aggregate_type, beat.aggregate_id.as_str()), ("station", "st-27097-diamond-island"));
     }
 
@@ -167,7 +200,7 @@ mod tests {
     fn a_payment_outcome_lands_on_the_payment_its_station_initiated() {
         let mut payment = AnyAggregate::new("payment").unwrap();
         run(&mut payment, PaymentInitiation::example(), PAYMENT_ID).unwrap();
-        assert_eq!(route(PaymentSuccess::example().into(), &origin(EVENT_ID)).aggregate_id, PAYMENT_ID);
+        assert_eq!(route(PaymentSuccess::example().into(), &origin(EVENT_ID)).unwrap().aggregate_id, PAYMENT_ID);
         assert_eq!(run(&mut payment, PaymentSuccess::example(), EVENT_ID).unwrap(), vec!["PaymentSucceeded"]);
         assert_eq!(
             run(&mut payment, PaymentFailure::example(), EVENT_ID).unwrap_err().0,
@@ -200,7 +233,7 @@ mod tests {
             sealed_kinds += 1;
             let sealed = StationEvent::parse(example.kind(), example.schema(), &payload).unwrap();
             sealed.validate().unwrap();
-            let routed = route(sealed, &origin(EVENT_ID));
+            let routed = route(sealed, &origin(EVENT_ID)).unwrap();
             let command = format!("{:?}", routed.command);
             for field in fields {
                 let clear = example.payload()[*field].as_str().unwrap().to_string();
@@ -215,5 +248,30 @@ mod tests {
     fn a_heartbeat_of_a_station_not_in_the_log_is_refused() {
         let mut station = AnyAggregate::new("station").unwrap();
         assert_eq!(run(&mut station, Heartbeat::example(), EVENT_ID).unwrap_err().0, "this station was never planned");
+    }
+
+    #[test]
+    fn a_resident_whose_id_the_station_sealed_is_named_by_the_hub_with_the_signed_age_band_and_sex() {
+        use protocol::citizen::{AgeBand, CitizenId, Sex};
+        use protocol::forgettable::Sealer;
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+        let epoch = protocol::sealed::EpochSecret::generate("2026-12", &mut rng);
+        let event_id = Uuid::parse_str(EVENT_ID).unwrap();
+        let sealer = Sealer::new(&epoch.public(), event_id, &mut rng).unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 10, 10).unwrap();
+        let id = CitizenId::parse("079151000001", day).unwrap();
+        let mut payload = StationEvent::from(VneidActivationRequest::example()).payload();
+        payload["citizen"] = serde_json::to_value(id.seal(&sealer, &mut rng)).unwrap();
+        assert!(sealer.seal_payload(&[], &mut payload, &mut rng), "a sealed resident needs the sealed key");
+        let event = StationEvent::parse(VneidActivationRequest::NAME, 1, &payload).unwrap();
+        assert_eq!(route(event.clone(), &origin(EVENT_ID)).unwrap_err().field, "payload.citizen");
+        let hub = id.pseudonym(b"the hub's own key", "pk-hub");
+        let routed = route(event, &origin(EVENT_ID).naming(Some(hub.clone()))).unwrap();
+        let AnyCommand::Vneid(vneid::VneidCommand::RequestVneidActivation { citizen, .. }) = routed.command else {
+            panic!("routed to {:?}", routed.command)
+        };
+        assert_eq!(citizen, hub);
+        assert_eq!((citizen.age_band, citizen.sex), (AgeBand::From60To74, Sex::Female), "born 1951, a woman");
     }
 }

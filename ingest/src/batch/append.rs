@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn the_first_entry_keeps_the_signed_bytes_and_every_entry_names_its_source() {
         let env = envelope();
-        let routed = route(StationEvent::from(PaymentMade::example()), &Origin::of(&env));
+        let routed = route(StationEvent::from(PaymentMade::example()), &Origin::of(&env)).unwrap();
         let mut payment = AnyAggregate::new(routed.aggregate_type).unwrap();
         let events = tokio::runtime::Builder::new_current_thread()
             .build()

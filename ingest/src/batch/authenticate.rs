@@ -2,10 +2,12 @@
 //! dead-lettered unanswered: its sender is not authenticated. Its payload is read here, once.
 
 use domain::aggregates::{route, Origin, Routed};
+use protocol::citizen::{CitizenRef, StationCitizen};
 use protocol::forgettable::OpenError;
 use protocol::kinds::StationEvent;
 use protocol::sealed::DataKey;
 use protocol::signing::parse_signature_hex;
+use protocol::time::local_day;
 use protocol::{subjects, verify, Envelope, FieldError};
 use store::NewDeadLetter;
 
@@ -22,42 +24,71 @@ pub(super) struct Authentic {
     pub routed: Result<Routed, FieldError>,
     /// The data key of its sealed fields, unwrapped (filed in the key table with the event).
     pub data_key: Option<DataKey>,
+    /// The pseudonym of the resident it names (its data key is filed under it).
+    pub pseudonym: Option<String>,
+}
+
+/// What step 1 checks without keys: the envelope, signed by its enrolled station, and its
+/// payload read.
+pub(super) struct Signed {
+    pub env: Envelope,
+    pub signature: [u8; 64],
+    pub event: Result<StationEvent, FieldError>,
+}
+
+/// A payload opened: its data key, and the hub's name for a resident whose ID it seals.
+#[derive(Default)]
+struct Unsealed {
+    data_key: Option<DataKey>,
+    citizen: Option<CitizenRef>,
 }
 
 impl Ingest {
     /// An `Err` is the dead letter for it (boxed: large, and rare).
     pub(super) async fn authenticate(&mut self, d: Received<'_>) -> Result<Authentic, Box<NewDeadLetter>> {
-        let mut authentic = self.authenticate_station(d).await?;
-        self.unseal(&mut authentic);
-        Ok(authentic)
-    }
-
-    /// Opens a payload's sealed fields to check their text, keeping the data key; a payload that
-    /// cannot be opened, or whose text breaks its schema, is refused like any invalid payload.
-    fn unseal(&self, a: &mut Authentic) {
-        if a.routed.is_err() || a.env.payload.get("sealed_key").is_none() {
-            return;
-        }
-        let fields = StationEvent::forgettable(&a.env.kind, a.env.schema);
-        let Some(keyring) = &self.config.keyring else {
-            a.routed = Err(FieldError::new("payload.sealed_key", "this hub holds no epoch keys to open it"));
-            return;
+        let Signed { env, signature, event } = self.authenticate_station(d).await?;
+        let mut unsealed = Unsealed::default();
+        let routed = event.and_then(|event| {
+            unsealed = self.unseal(&env, &event)?;
+            route(event, &Origin::of(&env).naming(unsealed.citizen.clone()))
+        });
+        let pseudonym = match &routed {
+            Ok(_) => unsealed.citizen.map(|c| c.pseudonym).or_else(|| named_pseudonym(&env)),
+            Err(_) => None,
         };
-        let opened = keyring.unseal(fields, &a.env.payload, a.env.id);
-        match opened {
-            Ok(Some((key, clear))) => match StationEvent::parse(&a.env.kind, a.env.schema, &clear) {
-                Ok(_) => a.data_key = Some(key),
-                Err(e) => a.routed = Err(e),
-            },
-            Ok(None) => {}
-            Err(OpenError::Field(field, e)) => {
-                a.routed = Err(FieldError::new(format!("payload.{field}"), e.to_string()))
-            }
-            Err(e) => a.routed = Err(FieldError::new("payload.sealed_key", e.to_string())),
-        }
+        Ok(Authentic { env, signature, routed, data_key: unsealed.data_key, pseudonym })
     }
 
-    async fn authenticate_station(&mut self, d: Received<'_>) -> Result<Authentic, Box<NewDeadLetter>> {
+    /// Opens a payload's sealed fields to check their text, keeping the data key, and names the
+    /// resident whose ID it seals by the hub's pseudonym (`docs/PROTOCOL.md` sections 10.5 and
+    /// 11); a payload that cannot be opened, or whose text breaks its schema, is refused like any
+    /// invalid payload.
+    fn unseal(&self, env: &Envelope, event: &StationEvent) -> Result<Unsealed, FieldError> {
+        if env.payload.get("sealed_key").is_none() {
+            return Ok(Unsealed::default());
+        }
+        let fields = StationEvent::forgettable(&env.kind, env.schema);
+        let Some(keyring) = &self.config.keyring else {
+            return Err(FieldError::new("payload.sealed_key", "this hub holds no epoch keys to open it"));
+        };
+        let (data_key, clear) = match keyring.unseal(fields, &env.payload, env.id) {
+            Ok(Some(opened)) => opened,
+            Ok(None) => return Ok(Unsealed::default()),
+            Err(OpenError::Field(field, e)) => return Err(FieldError::new(format!("payload.{field}"), e.to_string())),
+            Err(e) => return Err(FieldError::new("payload.sealed_key", e.to_string())),
+        };
+        StationEvent::parse(&env.kind, env.schema, &clear)?;
+        let citizen = match event.citizen().and_then(StationCitizen::sealed) {
+            Some(sealed) => {
+                let id = sealed.open(&data_key, env.id, local_day(env.time)).map_err(|e| e.under("payload"))?;
+                Some(keyring.pseudonymise(&id))
+            }
+            None => None,
+        };
+        Ok(Unsealed { data_key: Some(data_key), citizen })
+    }
+
+    async fn authenticate_station(&mut self, d: Received<'_>) -> Result<Signed, Box<NewDeadLetter>> {
         let letter = match authenticate(d, |id| self.stations.get(id)) {
             Err(letter) if [UNKNOWN_STATION, STATION_NOT_ENROLLED].contains(&letter.reason.as_str()) => letter,
             checked => return checked,
@@ -80,7 +111,7 @@ impl Ingest {
 pub(super) fn authenticate<'s>(
     d: Received<'_>,
     registry: impl Fn(&str) -> Option<&'s StationState>,
-) -> Result<Authentic, Box<NewDeadLetter>> {
+) -> Result<Signed, Box<NewDeadLetter>> {
     let unsigned = |detail: String| Box::new(dead(d, MISSING_SIGNATURE, detail));
     let signature = d.signature.ok_or_else(|| unsigned("no Dcs-Signature header".into()))?;
     let signature = parse_signature_hex(signature).map_err(|e| unsigned(format!("Dcs-Signature: {e}")))?;
@@ -105,8 +136,15 @@ pub(super) fn authenticate<'s>(
         return Err(refuse(WRONG_WARD, detail));
     }
     verify(key, d.bytes, &signature).map_err(|e| refuse(BAD_SIGNATURE, e.to_string()))?;
-    let routed = StationEvent::parse(&env.kind, env.schema, &env.payload).map(|e| route(e, &Origin::of(&env)));
-    Ok(Authentic { env, signature, routed, data_key: None })
+    let event = StationEvent::parse(&env.kind, env.schema, &env.payload);
+    Ok(Signed { env, signature, event })
+}
+
+/// The pseudonym a payload names its resident by, when the station computed it (events recorded
+/// before stations sealed IDs).
+fn named_pseudonym(env: &Envelope) -> Option<String> {
+    let pseudonym = env.payload.get("citizen")?.get("pseudonym")?.as_str()?;
+    Some(pseudonym.to_string())
 }
 
 #[cfg(test)]
@@ -164,11 +202,11 @@ mod tests {
         let d = Received { subject: SUBJECT, signature: Some(&sig), bytes: &bytes };
         let station = enrolled();
         let a = authenticate(d, |_| Some(&station)).unwrap();
-        assert_eq!(a.routed.unwrap().aggregate_type, "payment");
+        assert_eq!(a.event.unwrap().kind(), PaymentMade::NAME);
         let (bytes, sig) = signed(serde_json::json!({"amount_vnd": "lots"}));
         let d = Received { subject: SUBJECT, signature: Some(&sig), bytes: &bytes };
         let a = authenticate(d, |_| Some(&station)).unwrap();
-        assert_eq!(a.routed.unwrap_err().field, "payload.amount_vnd", "authentic, with its payload refused later");
+        assert_eq!(a.event.unwrap_err().field, "payload.amount_vnd", "authentic, with its payload refused later");
     }
 
     #[test]

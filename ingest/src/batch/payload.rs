@@ -40,10 +40,9 @@ impl Ingest {
             cached.ward = Some(a.env.ward.to_string());
         }
         if let (Some(key), Some(keyring)) = (&a.data_key, &self.config.keyring) {
-            let citizen = a.env.payload.get("citizen").and_then(|c| c.get("pseudonym")).and_then(|p| p.as_str());
             append.data_keys.push(store::NewDataKey {
                 event_id: a.env.id,
-                citizen: citizen.map(str::to_string),
+                citizen: a.pseudonym.clone(),
                 aggregate_type: routed.aggregate_type.to_string(),
                 aggregate_id: routed.aggregate_id.clone(),
                 sealed_key: keyring.seal_data_key(key, a.env.id),

@@ -55,7 +55,7 @@ fn bytes(station: &str, seq: u64, prev: ChainHash, payload: &Value) -> Vec<u8> {
     .to_bytes()
 }
 
-async fn enroll(staff: &ingest::staff::StaffHandle, id: &str, key: &SigningKey) {
+pub(crate) async fn enroll(staff: &ingest::staff::StaffHandle, id: &str, key: &SigningKey) {
     let (station, ward) = (StationId::parse(id).unwrap(), WardCode::parse(WARD).unwrap());
     let commands = [
         StationCommand::PlanStation { ward: ward.clone(), building: "Tòa thử".into(), at: Utc::now() },

@@ -2,3 +2,4 @@
 
 mod fuzz;
 mod keyring;
+mod sealed_residents;

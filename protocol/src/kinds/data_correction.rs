@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::examples::citizen;
 use super::{example, Kind};
-use crate::citizen::CitizenRef;
+use crate::citizen::StationCitizen;
+use crate::forgettable::SealedKey;
 use crate::FieldError;
 use serde_json::json;
 
@@ -22,7 +23,9 @@ kinds! {
 pub struct DataCorrectionRequest {
     /// Which fields are wrong (not their values: those are checked in person).
     pub fields: Vec<CitizenField>,
-    pub citizen: CitizenRef,
+    pub citizen: StationCitizen,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 /// The fields of a citizen's record that a correction may concern.
@@ -60,7 +63,12 @@ impl Kind for DataCorrectionRequest {
 
     fn validate(&self) -> Result<(), FieldError> {
         check_fields(&self.fields)?;
-        self.citizen.validate().map_err(|e| e.under("citizen"))
+        self.citizen.validate()?;
+        SealedKey::check_sealed(&self.sealed_key, self.citizen.is_sealed())
+    }
+
+    fn citizen(&self) -> Option<&StationCitizen> {
+        Some(&self.citizen)
     }
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::examples::citizen;
 use super::{example, Kind};
-use crate::citizen::CitizenRef;
+use crate::citizen::StationCitizen;
 use crate::forgettable::{Sealable, SealedKey};
 use crate::{FieldError, Vnd};
 use serde_json::json;
@@ -40,7 +40,9 @@ pub struct DossierSubmissionV2 {
     pub procedure_code: String,
     pub fee_vnd: i64,
     /// The applicant, as the station's pseudonym.
-    pub citizen: CitizenRef,
+    pub citizen: StationCitizen,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 /// `dossier.documents_provided`: the resident brought the documents the agency asked for.
@@ -83,7 +85,12 @@ impl Kind for DossierSubmissionV2 {
         check_dossier_code(&self.dossier_code)?;
         check_procedure_code(&self.procedure_code)?;
         Vnd::fee("fee_vnd", self.fee_vnd)?;
-        self.citizen.validate().map_err(|e| e.under("citizen"))
+        self.citizen.validate()?;
+        SealedKey::check_sealed(&self.sealed_key, self.citizen.is_sealed())
+    }
+
+    fn citizen(&self) -> Option<&StationCitizen> {
+        Some(&self.citizen)
     }
 }
 

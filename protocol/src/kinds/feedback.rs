@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{example, Kind};
-use crate::citizen::CitizenRef;
+use crate::citizen::StationCitizen;
 use crate::forgettable::{Sealable, SealedKey};
 use crate::FieldError;
 use serde_json::json;
@@ -23,7 +23,7 @@ pub struct FeedbackSubmission {
     pub text: Sealable,
     /// Who sent it, when they chose not to stay anonymous.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citizen: Option<CitizenRef>,
+    pub citizen: Option<StationCitizen>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed_key: Option<SealedKey>,
 }
@@ -60,10 +60,12 @@ impl Kind for FeedbackSubmission {
 
     fn validate(&self) -> Result<(), FieldError> {
         self.text.check("text", 2000)?;
-        SealedKey::check(&self.sealed_key, &[&self.text])?;
-        match &self.citizen {
-            Some(c) => c.validate().map_err(|e| e.under("citizen")),
-            None => Ok(()),
-        }
+        let sealed_resident = self.citizen.as_ref().is_some_and(StationCitizen::is_sealed);
+        SealedKey::check_sealed(&self.sealed_key, self.text.is_sealed() || sealed_resident)?;
+        self.citizen.as_ref().map_or(Ok(()), StationCitizen::validate)
+    }
+
+    fn citizen(&self) -> Option<&StationCitizen> {
+        self.citizen.as_ref()
     }
 }

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::examples::citizen;
 use super::{example, Kind};
 use crate::check::text;
-use crate::citizen::CitizenRef;
+use crate::citizen::StationCitizen;
+use crate::forgettable::SealedKey;
 use crate::FieldError;
 use serde_json::json;
 
@@ -24,7 +25,9 @@ pub struct FinancialServiceRequest {
     pub service: FinancialServiceKind,
     /// The partner asked, e.g. `Agribank`, `Viettel`.
     pub partner: String,
-    pub citizen: CitizenRef,
+    pub citizen: StationCitizen,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,6 +59,11 @@ impl Kind for FinancialServiceRequest {
 
     fn validate(&self) -> Result<(), FieldError> {
         text("partner", &self.partner, 100)?;
-        self.citizen.validate().map_err(|e| e.under("citizen"))
+        self.citizen.validate()?;
+        SealedKey::check_sealed(&self.sealed_key, self.citizen.is_sealed())
+    }
+
+    fn citizen(&self) -> Option<&StationCitizen> {
+        Some(&self.citizen)
     }
 }

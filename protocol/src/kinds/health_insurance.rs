@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::examples::citizen;
 use super::{example, Kind};
-use crate::citizen::CitizenRef;
+use crate::citizen::StationCitizen;
+use crate::forgettable::SealedKey;
 use crate::FieldError;
 use serde_json::json;
 
@@ -23,7 +24,9 @@ pub struct HealthInsuranceRequest {
     /// How many people the card covers: the household's members on the household plan
     /// (the second to fifth members pay 70 % to 40 % of the first), 1 for a student.
     pub household_size: u8,
-    pub citizen: CitizenRef,
+    pub citizen: StationCitizen,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 /// The plans a resident buys for themselves (employees are insured by their employer).
@@ -57,7 +60,12 @@ impl Kind for HealthInsuranceRequest {
 
     fn validate(&self) -> Result<(), FieldError> {
         check_household(self.plan, self.household_size)?;
-        self.citizen.validate().map_err(|e| e.under("citizen"))
+        self.citizen.validate()?;
+        SealedKey::check_sealed(&self.sealed_key, self.citizen.is_sealed())
+    }
+
+    fn citizen(&self) -> Option<&StationCitizen> {
+        Some(&self.citizen)
     }
 }
 

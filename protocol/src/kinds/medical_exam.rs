@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::examples::citizen;
 use super::{example, Kind};
 use crate::check::text;
-use crate::citizen::CitizenRef;
+use crate::citizen::StationCitizen;
+use crate::forgettable::SealedKey;
 use crate::FieldError;
 use serde_json::json;
 
@@ -24,7 +25,9 @@ pub struct MedicalExamBooking {
     /// A doctor the resident asked for by name, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doctor: Option<String>,
-    pub citizen: CitizenRef,
+    pub citizen: StationCitizen,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -74,6 +77,11 @@ impl Kind for MedicalExamBooking {
         if let Some(doctor) = &self.doctor {
             text("doctor", doctor, 100)?;
         }
-        self.citizen.validate().map_err(|e| e.under("citizen"))
+        self.citizen.validate()?;
+        SealedKey::check_sealed(&self.sealed_key, self.citizen.is_sealed())
+    }
+
+    fn citizen(&self) -> Option<&StationCitizen> {
+        Some(&self.citizen)
     }
 }

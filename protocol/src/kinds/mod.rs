@@ -56,6 +56,10 @@ macro_rules! kinds {
                 match self { $(Self::$variant(p) => $crate::kinds::Kind::validate(p)),+ }
             }
 
+            fn citizen(&self) -> Option<&$crate::citizen::StationCitizen> {
+                match self { $(Self::$variant(p) => $crate::kinds::Kind::citizen(p)),+ }
+            }
+
             fn examples() -> Vec<Self> {
                 vec![$(Self::$variant(<$payload as $crate::kinds::Kind>::example())),+]
             }
@@ -122,6 +126,11 @@ macro_rules! services {
                 match self { $(Self::$service(k) => k.validate()),+ }
             }
 
+            /// The resident the payload names, if any.
+            pub fn citizen(&self) -> Option<&crate::citizen::StationCitizen> {
+                match self { $(Self::$service(k) => k.citizen()),+ }
+            }
+
             /// One valid event of every kind and schema, for tests, documents and demos.
             pub fn examples() -> Vec<Self> {
                 let mut all = Vec::new();
@@ -172,6 +181,7 @@ pub use vneid::{VneidActivationRequest, VneidKinds};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::citizen::StationCitizen;
 use crate::FieldError;
 
 /// One kind of station event at one schema version, declared by its payload type.
@@ -191,6 +201,11 @@ pub trait Kind: Serialize + DeserializeOwned + Sized {
         Ok(())
     }
 
+    /// The resident the payload names, if its kind names one.
+    fn citizen(&self) -> Option<&StationCitizen> {
+        None
+    }
+
     /// A valid payload of this kind, for tests, documents and demos.
     fn example() -> Self;
 }
@@ -206,6 +221,7 @@ pub trait Group: Sized {
     fn schema(&self) -> u16;
     fn payload(&self) -> serde_json::Value;
     fn validate(&self) -> Result<(), FieldError>;
+    fn citizen(&self) -> Option<&StationCitizen>;
     fn examples() -> Vec<Self>;
 }
 

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::examples::citizen;
 use super::{example, Kind};
-use crate::citizen::CitizenRef;
+use crate::citizen::StationCitizen;
+use crate::forgettable::SealedKey;
 use crate::FieldError;
 
 kinds! {
@@ -23,7 +24,9 @@ pub struct VneidActivationRequest {
     /// 1: an account identified by the citizen ID alone; 2: with the photo and fingerprints of
     /// the căn cước card, verified by the police (what most public services need).
     pub level: u8,
-    pub citizen: CitizenRef,
+    pub citizen: StationCitizen,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_key: Option<SealedKey>,
 }
 
 impl Kind for VneidActivationRequest {
@@ -37,6 +40,11 @@ impl Kind for VneidActivationRequest {
         if !matches!(self.level, 1 | 2) {
             return Err(FieldError::new("level", "must be 1 or 2"));
         }
-        self.citizen.validate().map_err(|e| e.under("citizen"))
+        self.citizen.validate()?;
+        SealedKey::check_sealed(&self.sealed_key, self.citizen.is_sealed())
+    }
+
+    fn citizen(&self) -> Option<&StationCitizen> {
+        Some(&self.citizen)
     }
 }

@@ -3,7 +3,8 @@
 //! nor the log holds them in clear; the hub files the event's data key in its key table (sealed
 //! under its KEK) and the ward's officers read the report in clear; no log line holds the text.
 //! Forgotten, the report reads as erased everywhere, its key is gone, the counts stay and the
-//! audit log still verifies. A resident's export holds their feedback until they are forgotten;
+//! audit log still verifies. A resident's ID is sealed at the station and named by the hub with a
+//! key no station holds. A resident's export holds their feedback until they are forgotten;
 //! answered feedback loses its text when its keeping time ends.
 
 use std::time::Duration;
@@ -38,7 +39,12 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     let mut stale = config.clone();
     stale["epoch_key"] = json!({"epoch": "2025-01", "public": "11".repeat(32)});
     std::fs::write(&config_path, stale.to_string()).unwrap();
+    // No station is given a pseudonym key; one an earlier version kept is destroyed at start.
+    let old_key = agent.dir().join("pseudonym.key");
+    assert!(!old_key.exists(), "enrollment gave the station a pseudonym key");
+    std::fs::write(&old_key, r#"{"key_id":"k2025-10","key":"0909"}"#).unwrap();
     agent.start().await;
+    assert!(!old_key.exists(), "the agent destroys a pseudonym key left by an earlier version");
     crate::support::eventually("the station to take up the current epoch key", Duration::from_secs(30), || async {
         let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config_path).ok()?).ok()?;
         (config["epoch_key"] == current).then_some(())
@@ -131,6 +137,14 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
         assert_eq!(r.status(), 200);
         r.json::<serde_json::Value>().await.unwrap()
     };
+    // The station sealed the ID: the stream holds neither it nor a pseudonym, only what the
+    // statistics need; the hub named the resident.
+    let message = stream.get_last_raw_message_by_subject(&protocol::subjects::events("27097", STATION)).await.unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(&message.payload).unwrap();
+    let citizen = &sent["payload"]["citizen"];
+    assert!(citizen["sealed_id"].is_string() && citizen.get("pseudonym").is_none(), "{sent}");
+    assert_eq!((citizen["age_band"].as_str(), citizen["sex"].as_str()), (Some("40-59"), Some("female")), "{sent}");
+    assert!(!contains(&message.payload, CITIZEN_ID));
     let held = export().await;
     let cases = held["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 1, "{held}");
@@ -138,6 +152,7 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     assert_eq!(cases[0]["events"][0]["payload"]["FeedbackSubmitted"]["text"], FEEDBACK, "{held}");
     let pseudonym =
         cases[0]["events"][0]["payload"]["FeedbackSubmitted"]["citizen"]["pseudonym"].as_str().unwrap().to_string();
+    assert!(!contains(&message.payload, &pseudonym), "the pseudonym is the hub's, not in the signed bytes");
     let forget = json!({"citizen_id": CITIZEN_ID});
     let r = hub.client().post(format!("{}/api/v1/privacy/erasures", hub.url)).json(&forget).send().await.unwrap();
     assert_eq!(r.status(), 201);

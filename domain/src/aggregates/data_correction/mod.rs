@@ -197,7 +197,7 @@ pub(crate) fn route(kind: DataCorrectionKinds, o: &Origin) -> (String, DataCorre
             DataCorrectionCommand::RequestDataCorrection {
                 fields: d.fields,
                 channel: CorrectionChannel::Station,
-                citizen: d.citizen,
+                citizen: o.resident(d.citizen),
                 station: Some(o.station.clone()),
                 ward: Some(o.ward.clone()),
                 at: o.at,

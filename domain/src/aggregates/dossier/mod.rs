@@ -327,7 +327,9 @@ pub(crate) fn route(kind: DossierKinds, o: &Origin) -> (String, DossierCommand) 
     };
     match kind {
         DossierKinds::Submitted(d) => submit(d.dossier_code, d.procedure_code, d.fee_vnd, None),
-        DossierKinds::SubmittedV2(d) => submit(d.dossier_code, d.procedure_code, d.fee_vnd, Some(d.citizen)),
+        DossierKinds::SubmittedV2(d) => {
+            submit(d.dossier_code, d.procedure_code, d.fee_vnd, Some(o.resident(d.citizen)))
+        }
         DossierKinds::DocumentsProvided(d) => (
             d.dossier_code,
             DossierCommand::ProvideDocuments {

@@ -143,7 +143,7 @@ pub(crate) fn route(kind: FeedbackKinds, o: &Origin) -> (String, FeedbackCommand
             FeedbackCommand::SubmitFeedback {
                 topic: f.topic,
                 text: f.text.into_text(o.event_id, "text"),
-                citizen: f.citizen,
+                citizen: f.citizen.map(|c| o.resident(c)),
                 station: o.station.clone(),
                 ward: o.ward.clone(),
                 at: o.at,

@@ -190,7 +190,7 @@ pub(crate) fn route(kind: FinancialServiceKinds, o: &Origin) -> (String, Financi
             FinancialServiceCommand::RequestFinancialService {
                 service: f.service,
                 partner: f.partner,
-                citizen: f.citizen,
+                citizen: o.resident(f.citizen),
                 station: o.station.clone(),
                 ward: o.ward.clone(),
                 at: o.at,

@@ -204,7 +204,7 @@ pub(crate) fn route(kind: HealthInsuranceKinds, o: &Origin) -> (String, HealthIn
             HealthInsuranceCommand::RequestHealthInsurance {
                 plan: h.plan,
                 household_size: h.household_size,
-                citizen: h.citizen,
+                citizen: o.resident(h.citizen),
                 station: o.station.clone(),
                 ward: o.ward.clone(),
                 at: o.at,

@@ -209,7 +209,7 @@ pub(crate) fn route(kind: MedicalExamKinds, o: &Origin) -> (String, MedicalExamC
             MedicalExamCommand::BookMedicalExam {
                 specialty: m.specialty,
                 doctor: m.doctor,
-                citizen: m.citizen,
+                citizen: o.resident(m.citizen),
                 station: o.station.clone(),
                 ward: o.ward.clone(),
                 at: o.at,

@@ -150,7 +150,7 @@ pub(crate) fn route(kind: VneidKinds, o: &Origin) -> (String, VneidCommand) {
             o.event_id.to_string(),
             VneidCommand::RequestVneidActivation {
                 level: r.level,
-                citizen: r.citizen,
+                citizen: o.resident(r.citizen),
                 station: o.station.clone(),
                 ward: o.ward.clone(),
                 at: o.at,
