@@ -4,9 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use domain::aggregates::{AnyCommand, AnyEvent, SerializedEvent, StationLifecycleEvent};
+use protocol::forgettable::Text;
+use protocol::sealed::DataKey;
 use serde::Serialize;
 use serde_json::json;
-use store::{AppendBatch, ForgetKeys, NewEvent, NewStation, RegistryChange};
+use store::{AppendBatch, ForgetKeys, NewDataKey, NewEvent, NewStation, RegistryChange};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
@@ -161,6 +163,49 @@ fn keys_to_forget(command: &AnyCommand) -> Vec<ForgetKeys> {
 }
 
 impl Ingest {
+    /// Seals the free text staff wrote into `events` under a fresh data key per event (the
+    /// event's id, given here, is in the text's associated data), filed in the key table with
+    /// the case: forgetting the case or its resident (`ForgetKeys::Citizen` takes the resident's
+    /// cases whole) forgets the text. Returns the events' ids and the keys to file. Without a
+    /// keyring the text stays in clear.
+    fn seal_staff_texts(
+        &self,
+        events: &mut [SerializedEvent],
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> (Vec<Uuid>, Vec<NewDataKey>) {
+        let mut rng = rand::thread_rng();
+        let mut keys = Vec::new();
+        let ids = events
+            .iter_mut()
+            .map(|e| {
+                let id = Uuid::now_v7();
+                let Some(keyring) = &self.config.keyring else { return id };
+                let key = DataKey::generate(&mut rng);
+                let mut sealed_any = false;
+                for (field, text) in e.event.staff_texts() {
+                    if let Text::Clear(clear) = text {
+                        let sealed = protocol::sealed::seal_field(&key, id, field, clear, &mut rng);
+                        *text = Text::Sealed { event: id, field: field.to_string(), sealed };
+                        sealed_any = true;
+                    }
+                }
+                if sealed_any {
+                    (e.event_type, e.event_version, e.payload) = e.event.serialize();
+                    keys.push(NewDataKey {
+                        event_id: id,
+                        citizen: None,
+                        aggregate_type: aggregate_type.to_string(),
+                        aggregate_id: aggregate_id.to_string(),
+                        sealed_key: keyring.seal_data_key(&key, id),
+                    });
+                }
+                id
+            })
+            .collect();
+        (ids, keys)
+    }
+
     pub(crate) async fn handle_staff(&mut self, c: StaffCommand) -> Result<Vec<Appended>, StaffError> {
         let aggregate_type = c.command.aggregate_type();
         let key = (aggregate_type, c.aggregate_id.clone());
@@ -174,7 +219,8 @@ impl Ingest {
         // station) takes the ward the command names.
         let ward_code = cached.ward.clone().or(c.ward_code);
         let forget = keys_to_forget(&c.command);
-        let events = cached.state.execute(c.command).await.map_err(|e| StaffError::Refused(e.to_string()))?;
+        let mut events = cached.state.execute(c.command).await.map_err(|e| StaffError::Refused(e.to_string()))?;
+        let (ids, data_keys) = self.seal_staff_texts(&mut events, aggregate_type, &c.aggregate_id);
         let metadata = json!({ "actor": c.actor, "source": "staff", "ward": ward_code });
         let registry = match registry_changes(&c.aggregate_id, &events, c.enrollment_code_hash.as_deref()) {
             Ok(r) => r,
@@ -183,8 +229,12 @@ impl Ingest {
                 return Err(e);
             }
         };
-        let entries = authored(aggregate_type, &c.aggregate_id, before + 1, events, &metadata, ward_code.clone(), c.at);
-        let batch = AppendBatch { registry, events: entries, forget, ..AppendBatch::default() };
+        let mut entries =
+            authored(aggregate_type, &c.aggregate_id, before + 1, events, &metadata, ward_code.clone(), c.at);
+        for (entry, id) in entries.iter_mut().zip(ids) {
+            entry.event_id = id;
+        }
+        let batch = AppendBatch { registry, events: entries, forget, data_keys, ..AppendBatch::default() };
         if batch.events.is_empty() {
             return Ok(Vec::new());
         }

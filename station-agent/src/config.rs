@@ -39,7 +39,7 @@ pub fn key_path(dir: &Path) -> PathBuf {
     dir.join("station.key")
 }
 
-/// Where stations enrolled before version 0.11 kept the city-wide pseudonym key; an agent that
+/// Where stations enrolled by an earlier version kept the city-wide pseudonym key; an agent that
 /// finds one overwrites and deletes it (`docs/PROTOCOL.md` section 11).
 pub fn pseudonym_key_path(dir: &Path) -> PathBuf {
     dir.join("pseudonym.key")

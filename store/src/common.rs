@@ -172,7 +172,7 @@ pub async fn dead_letters(db: &Db, before: Option<i64>, limit: i64) -> Result<Ve
 }
 
 /// The active citizen-pseudonym key, which no station holds: made from `fresh` on first use,
-/// and in place of an active key that stations were given at enrollment (before version 0.11),
+/// and in place of an active key that stations were given at enrollment (by an earlier version, migration 0015),
 /// which is retired (`docs/PROTOCOL.md` section 11).
 pub async fn pseudonym_key(db: &Db, fresh: [u8; 32]) -> Result<(String, Vec<u8>)> {
     on_db!(db, |pool, pg| {

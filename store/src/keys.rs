@@ -23,7 +23,8 @@ pub struct NewDataKey {
 /// Data keys to destroy, in the transaction that records the erasure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ForgetKeys {
-    /// Every key filed under this pseudonym.
+    /// Every key filed under this pseudonym, and every other key of those cases (what staff
+    /// wrote about the resident is filed under the case alone).
     Citizen(String),
     /// Every key of one case.
     Case { aggregate_type: String, aggregate_id: String },
@@ -33,7 +34,11 @@ impl ForgetKeys {
     /// The statement (PostgreSQL placeholders) and its arguments.
     pub(crate) fn statement(&self) -> (&'static str, Vec<&str>) {
         match self {
-            Self::Citizen(p) => ("DELETE FROM data_keys WHERE citizen = $1", vec![p]),
+            Self::Citizen(p) => (
+                "DELETE FROM data_keys WHERE citizen = $1 OR (aggregate_type, aggregate_id) IN \
+                 (SELECT aggregate_type, aggregate_id FROM data_keys WHERE citizen = $2)",
+                vec![p, p],
+            ),
             Self::Case { aggregate_type, aggregate_id } => (
                 "DELETE FROM data_keys WHERE aggregate_type = $1 AND aggregate_id = $2",
                 vec![aggregate_type, aggregate_id],

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::{Aggregate, DomainEvent};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::FieldError;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -60,6 +61,13 @@ impl EventInfo {
 /// The citizen an event concerns, where it names one (only ever by pseudonym).
 pub trait Concerns {
     fn citizen(&self) -> Option<&CitizenRef>;
+
+    /// The free text staff wrote into it (notes, reasons, answers, resolutions): personal data
+    /// the hub seals under a data key of the case before the event is logged, so that forgetting
+    /// the case or its resident forgets it too.
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        Vec::new()
+    }
 }
 
 macro_rules! aggregates {
@@ -199,6 +207,11 @@ macro_rules! aggregates {
             /// The citizen it concerns, where it names one.
             pub fn citizen(&self) -> Option<&CitizenRef> {
                 match self { $(Self::$variant(e) => e.citizen()),+ }
+            }
+
+            /// The staff's free text in it ([`Concerns::staff_texts`]).
+            pub fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+                match self { $(Self::$variant(e) => e.staff_texts()),+ }
             }
         }
 

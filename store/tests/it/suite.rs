@@ -3,7 +3,8 @@
 use chrono::Utc;
 use serde_json::json;
 use store::{
-    AppendBatch, NewDeadLetter, NewEvent, NewStation, OutcomeKind, RegistryChange, StationCursor, Store, StoreError,
+    AppendBatch, ForgetKeys, NewDataKey, NewDeadLetter, NewEvent, NewStation, OutcomeKind, RegistryChange,
+    StationCursor, Store, StoreError,
 };
 use uuid::Uuid;
 
@@ -45,7 +46,29 @@ testkit::on_both_backends!(
     a_revocation_fits_an_enrolled_or_a_never_enrolled_station,
     the_access_log_reads_back_newest_first_and_the_database_refuses_to_change_it,
     a_rotated_pseudonym_key_is_handed_out_from_then_on_and_the_old_one_is_kept,
+    forgetting_a_resident_destroys_every_key_of_their_cases_and_no_other,
 );
+
+async fn forgetting_a_resident_destroys_every_key_of_their_cases_and_no_other(db: TestDb) {
+    let store = db.store().await;
+    let key = |citizen: Option<&str>, case: &str| NewDataKey {
+        event_id: Uuid::now_v7(),
+        citizen: citizen.map(str::to_string),
+        aggregate_type: "feedback".into(),
+        aggregate_id: case.into(),
+        sealed_key: vec![1; 72],
+    };
+    // Their feedback's key, and an officer's answer on it (filed under the case alone); another
+    // resident's case; an anonymous case.
+    let keys = vec![key(Some("aa"), "f-1"), key(None, "f-1"), key(Some("bb"), "f-2"), key(None, "f-3")];
+    let ids: Vec<Uuid> = keys.iter().map(|k| k.event_id).collect();
+    let mut w = store.writer().await.unwrap();
+    w.append(&AppendBatch { data_keys: keys, ..Default::default() }).await.unwrap();
+    w.append(&AppendBatch { forget: vec![ForgetKeys::Citizen("aa".into())], ..Default::default() }).await.unwrap();
+    let left: Vec<Uuid> = store.data_keys(&ids).await.unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(left.contains(&ids[2]) && left.contains(&ids[3]), "the other cases keep their keys");
+}
 
 async fn a_rotated_pseudonym_key_is_handed_out_from_then_on_and_the_old_one_is_kept(db: TestDb) {
     let store = db.store().await;

@@ -153,11 +153,21 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     let pseudonym =
         cases[0]["events"][0]["payload"]["FeedbackSubmitted"]["citizen"]["pseudonym"].as_str().unwrap().to_string();
     assert!(!contains(&message.payload, &pseudonym), "the pseudonym is the hub's, not in the signed bytes");
+    // An officer answers them; forgetting the resident forgets the answer with their case.
+    let their_case = format!("/api/v1/cases/feedback/{}", cases[0]["aggregate_id"].as_str().unwrap());
+    let answer = json!({"command": "AnswerFeedback", "answer": "Đã gọi lại cho bà lúc 9 giờ"});
+    let r = hub.client().post(format!("{}{their_case}/commands", hub.url)).json(&answer).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    assert_eq!(
+        export().await["cases"][0]["events"][1]["payload"]["FeedbackAnswered"]["answer"],
+        "Đã gọi lại cho bà lúc 9 giờ"
+    );
     let forget = json!({"citizen_id": CITIZEN_ID});
     let r = hub.client().post(format!("{}/api/v1/privacy/erasures", hub.url)).json(&forget).send().await.unwrap();
     assert_eq!(r.status(), 201);
     let held = export().await;
     assert!(held["cases"][0]["events"][0]["payload"]["FeedbackSubmitted"]["text"].is_null(), "{held}");
+    assert!(held["cases"][0]["events"][1]["payload"]["FeedbackAnswered"]["answer"].is_null(), "{held}");
     assert!(!held.to_string().contains(CITIZEN_ID), "the ID is never kept");
 
     // Anonymous feedback, answered: past its keeping time its text goes, and the log says so.
@@ -170,8 +180,19 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     let answer = json!({"command": "AnswerFeedback", "answer": "Đã thay bóng đèn"});
     let r = hub.client().post(format!("{}{case}/commands", hub.url)).json(&answer).send().await.unwrap();
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
+    // What the officer wrote is personal data too: the log holds it sealed, the case shows it.
+    let answered = hub.json(&case).await;
+    assert_eq!(answered["events"][1]["payload"]["FeedbackAnswered"]["answer"], "Đã thay bóng đèn", "{answered}");
+    let (in_clear,): (i64,) = sqlx::query_as("SELECT count(*) FROM events WHERE payload::text LIKE '%bóng đèn%'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(in_clear, 0, "the log holds the officer's answer in clear");
     crate::support::eventually("the answered feedback's text to expire", Duration::from_secs(30), || async {
-        hub.json(&case).await["events"][0]["payload"]["FeedbackSubmitted"]["text"].is_null().then_some(())
+        let history = hub.json(&case).await;
+        let text = &history["events"][0]["payload"]["FeedbackSubmitted"]["text"];
+        let answer = &history["events"][1]["payload"]["FeedbackAnswered"]["answer"];
+        (text.is_null() && answer.is_null()).then_some(())
     })
     .await;
     let (expiries,): (i64,) = sqlx::query_as(

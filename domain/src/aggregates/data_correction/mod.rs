@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::lifecycle::{require, Lifecycle};
 use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::kinds::{check_fields, CitizenField, CorrectionChannel};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,7 +41,7 @@ pub enum DataCorrectionCommand {
         at: DateTime<Utc>,
     },
     RejectDataCorrection {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -68,7 +69,7 @@ pub enum DataCorrectionEvent {
         at: DateTime<Utc>,
     },
     DataCorrectionRejected {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -83,6 +84,13 @@ impl Concerns for DataCorrectionEvent {
             Self::DataCorrectionVerified { .. } | Self::DataCorrected { .. } | Self::DataCorrectionRejected { .. } => {
                 None
             }
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::DataCorrectionRejected { reason, .. } => vec![("reason", reason)],
+            _ => Vec::new(),
         }
     }
 }

@@ -47,7 +47,7 @@ pub(crate) fn staff_command(
         }
         "VerifyDataCorrection" => no_fields(fields).map(|()| VerifyDataCorrection { at })?,
         "CorrectData" => no_fields(fields).map(|()| CorrectData { at })?,
-        "RejectDataCorrection" => RejectDataCorrection { reason: text_field(fields, "reason", 500)?, at },
+        "RejectDataCorrection" => RejectDataCorrection { reason: text_field(fields, "reason", 500)?.into(), at },
         other => return Err(not_here(other)),
     })
 }

@@ -38,7 +38,7 @@ pub enum DossierCommand {
     },
     /// The agency needs more documents from the resident.
     RequestMoreDocuments {
-        note: String,
+        note: Text,
         at: DateTime<Utc>,
     },
     /// From a station (`dossier.documents_provided`): the resident brought them.
@@ -59,12 +59,12 @@ pub enum DossierCommand {
     },
     /// Given back without a decision (withdrawn, or not for this agency).
     ReturnDossier {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
     /// Refused on its merits.
     RejectDossier {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -90,7 +90,7 @@ pub enum DossierEvent {
         at: DateTime<Utc>,
     },
     MoreDocumentsRequested {
-        note: String,
+        note: Text,
         at: DateTime<Utc>,
     },
     DocumentsProvided {
@@ -109,11 +109,11 @@ pub enum DossierEvent {
         at: DateTime<Utc>,
     },
     DossierReturned {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
     DossierRejected {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -133,6 +133,15 @@ impl Concerns for DossierEvent {
             | Self::DossierCompleted { .. }
             | Self::DossierReturned { .. }
             | Self::DossierRejected { .. } => None,
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::MoreDocumentsRequested { note, .. } => vec![("note", note)],
+            Self::DossierReturned { reason, .. } => vec![("reason", reason)],
+            Self::DossierRejected { reason, .. } => vec![("reason", reason)],
+            _ => Vec::new(),
         }
     }
 }

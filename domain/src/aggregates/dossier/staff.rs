@@ -20,12 +20,14 @@ pub(crate) const STAFF_COMMANDS: &[&str] = &[
 pub(crate) fn staff_command(name: &str, fields: &Value, at: DateTime<Utc>) -> Result<DossierCommand, FieldError> {
     Ok(match name {
         "ReceiveDossier" => no_fields(fields).map(|()| DossierCommand::ReceiveDossier { at })?,
-        "RequestMoreDocuments" => DossierCommand::RequestMoreDocuments { note: text_field(fields, "note", 500)?, at },
+        "RequestMoreDocuments" => {
+            DossierCommand::RequestMoreDocuments { note: text_field(fields, "note", 500)?.into(), at }
+        }
         "StartProcessing" => no_fields(fields).map(|()| DossierCommand::StartProcessing { at })?,
         "MarkResultReady" => no_fields(fields).map(|()| DossierCommand::MarkResultReady { at })?,
         "CompleteDossier" => no_fields(fields).map(|()| DossierCommand::CompleteDossier { at })?,
-        "ReturnDossier" => DossierCommand::ReturnDossier { reason: text_field(fields, "reason", 500)?, at },
-        "RejectDossier" => DossierCommand::RejectDossier { reason: text_field(fields, "reason", 500)?, at },
+        "ReturnDossier" => DossierCommand::ReturnDossier { reason: text_field(fields, "reason", 500)?.into(), at },
+        "RejectDossier" => DossierCommand::RejectDossier { reason: text_field(fields, "reason", 500)?.into(), at },
         other => return Err(not_here(other)),
     })
 }

@@ -106,7 +106,7 @@ fn a_dossier_in_processing_gets_its_result_and_the_result_is_handed_over() {
 
 #[test]
 fn an_open_dossier_can_be_returned_and_a_received_one_rejected() {
-    let reason = || "Không thuộc thẩm quyền".to_string();
+    let reason = || protocol::forgettable::Text::from("Không thuộc thẩm quyền");
     dossier(vec![submitted()])
         .when(DossierCommand::ReturnDossier { reason: reason(), at: at(30) })
         .then_expect_events(vec![DossierEvent::DossierReturned { reason: reason(), at: at(30) }]);

@@ -31,7 +31,7 @@ pub enum FeedbackCommand {
         at: DateTime<Utc>,
     },
     AnswerFeedback {
-        answer: String,
+        answer: Text,
         at: DateTime<Utc>,
     },
 }
@@ -52,7 +52,7 @@ pub enum FeedbackEvent {
         at: DateTime<Utc>,
     },
     FeedbackAnswered {
-        answer: String,
+        answer: Text,
         at: DateTime<Utc>,
     },
 }
@@ -65,6 +65,13 @@ impl Concerns for FeedbackEvent {
         match self {
             Self::FeedbackSubmitted { citizen, .. } => citizen.as_ref(),
             Self::FeedbackAnswered { .. } => None,
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::FeedbackAnswered { answer, .. } => vec![("answer", answer)],
+            _ => Vec::new(),
         }
     }
 }

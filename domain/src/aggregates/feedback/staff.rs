@@ -11,7 +11,9 @@ pub(crate) const STAFF_COMMANDS: &[&str] = &["AnswerFeedback"];
 
 pub(crate) fn staff_command(name: &str, fields: &Value, at: DateTime<Utc>) -> Result<FeedbackCommand, FieldError> {
     match name {
-        "AnswerFeedback" => Ok(FeedbackCommand::AnswerFeedback { answer: text_field(fields, "answer", 2000)?, at }),
+        "AnswerFeedback" => {
+            Ok(FeedbackCommand::AnswerFeedback { answer: text_field(fields, "answer", 2000)?.into(), at })
+        }
         other => Err(not_here(other)),
     }
 }

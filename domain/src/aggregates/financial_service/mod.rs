@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::lifecycle::{require, Lifecycle};
 use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::kinds::FinancialServiceKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +40,7 @@ pub enum FinancialServiceCommand {
         at: DateTime<Utc>,
     },
     DeclineFinancialService {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -65,7 +66,7 @@ pub enum FinancialServiceEvent {
         at: DateTime<Utc>,
     },
     FinancialServiceDeclined {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -80,6 +81,13 @@ impl Concerns for FinancialServiceEvent {
             Self::FinancialServiceForwarded { .. }
             | Self::FinancialServiceApproved { .. }
             | Self::FinancialServiceDeclined { .. } => None,
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::FinancialServiceDeclined { reason, .. } => vec![("reason", reason)],
+            _ => Vec::new(),
         }
     }
 }

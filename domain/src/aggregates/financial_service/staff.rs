@@ -18,7 +18,7 @@ pub(crate) fn staff_command(
     Ok(match name {
         "ForwardToPartner" => no_fields(fields).map(|()| ForwardToPartner { at })?,
         "ApproveFinancialService" => no_fields(fields).map(|()| ApproveFinancialService { at })?,
-        "DeclineFinancialService" => DeclineFinancialService { reason: text_field(fields, "reason", 500)?, at },
+        "DeclineFinancialService" => DeclineFinancialService { reason: text_field(fields, "reason", 500)?.into(), at },
         other => return Err(not_here(other)),
     })
 }

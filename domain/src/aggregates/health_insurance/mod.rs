@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::lifecycle::{require, Lifecycle};
 use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::kinds::{check_household, HealthInsurancePlan};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +42,7 @@ pub enum HealthInsuranceCommand {
         at: DateTime<Utc>,
     },
     CancelHealthInsurance {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -68,7 +69,7 @@ pub enum HealthInsuranceEvent {
         at: DateTime<Utc>,
     },
     HealthInsuranceCancelled {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -83,6 +84,13 @@ impl Concerns for HealthInsuranceEvent {
             Self::HealthInsuranceAppointmentScheduled { .. }
             | Self::HealthInsuranceCompleted { .. }
             | Self::HealthInsuranceCancelled { .. } => None,
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::HealthInsuranceCancelled { reason, .. } => vec![("reason", reason)],
+            _ => Vec::new(),
         }
     }
 }

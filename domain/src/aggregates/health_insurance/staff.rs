@@ -25,7 +25,7 @@ pub(crate) fn staff_command(
     Ok(match name {
         "ScheduleAppointment" => ScheduleAppointment { when: fields_of::<Schedule>(fields)?.when, at },
         "CompleteHealthInsurance" => no_fields(fields).map(|()| CompleteHealthInsurance { at })?,
-        "CancelHealthInsurance" => CancelHealthInsurance { reason: text_field(fields, "reason", 500)?, at },
+        "CancelHealthInsurance" => CancelHealthInsurance { reason: text_field(fields, "reason", 500)?.into(), at },
         other => return Err(not_here(other)),
     })
 }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::lifecycle::{require, Lifecycle};
 use super::{Concerns, DomainError, EventInfo};
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::kinds::Specialty;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +42,7 @@ pub enum MedicalExamCommand {
         at: DateTime<Utc>,
     },
     CancelMedicalExam {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -71,7 +72,7 @@ pub enum MedicalExamEvent {
         at: DateTime<Utc>,
     },
     MedicalExamCancelled {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -86,6 +87,13 @@ impl Concerns for MedicalExamEvent {
             Self::MedicalExamScheduled { .. }
             | Self::MedicalExamCompleted { .. }
             | Self::MedicalExamCancelled { .. } => None,
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::MedicalExamCancelled { reason, .. } => vec![("reason", reason)],
+            _ => Vec::new(),
         }
     }
 }

@@ -30,7 +30,7 @@ pub(crate) fn staff_command(name: &str, fields: &Value, at: DateTime<Utc>) -> Re
             ScheduleMedicalExam { slot, doctor, at }
         }
         "CompleteMedicalExam" => no_fields(fields).map(|()| CompleteMedicalExam { at })?,
-        "CancelMedicalExam" => CancelMedicalExam { reason: text_field(fields, "reason", 500)?, at },
+        "CancelMedicalExam" => CancelMedicalExam { reason: text_field(fields, "reason", 500)?.into(), at },
         other => return Err(not_here(other)),
     })
 }

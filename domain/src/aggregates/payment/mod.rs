@@ -49,7 +49,7 @@ pub enum PaymentCommand {
     /// From a station (`payment.failed`).
     RecordPaymentFailure { reason: Text, at: DateTime<Utc> },
     /// Staff: the whole amount goes back to the payer.
-    RefundPayment { reason: String, at: DateTime<Utc> },
+    RefundPayment { reason: Text, at: DateTime<Utc> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
@@ -87,7 +87,7 @@ pub enum PaymentEvent {
     PaymentRefunded {
         /// The whole amount of the payment.
         amount_vnd: i64,
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
 }
@@ -103,6 +103,13 @@ impl Concerns for PaymentEvent {
             | Self::PaymentSucceeded { .. }
             | Self::PaymentFailed { .. }
             | Self::PaymentRefunded { .. } => None,
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::PaymentRefunded { reason, .. } => vec![("reason", reason)],
+            _ => Vec::new(),
         }
     }
 }

@@ -11,7 +11,7 @@ pub(crate) const STAFF_COMMANDS: &[&str] = &["RefundPayment"];
 
 pub(crate) fn staff_command(name: &str, fields: &Value, at: DateTime<Utc>) -> Result<PaymentCommand, FieldError> {
     match name {
-        "RefundPayment" => Ok(PaymentCommand::RefundPayment { reason: text_field(fields, "reason", 500)?, at }),
+        "RefundPayment" => Ok(PaymentCommand::RefundPayment { reason: text_field(fields, "reason", 500)?.into(), at }),
         other => Err(not_here(other)),
     }
 }

@@ -43,15 +43,15 @@ pub enum SecurityReportCommand {
         at: DateTime<Utc>,
     },
     ResolveSecurityReport {
-        resolution: String,
+        resolution: Text,
         at: DateTime<Utc>,
     },
     CloseSecurityReport {
-        note: String,
+        note: Text,
         at: DateTime<Utc>,
     },
     ReopenSecurityReport {
-        reason: String,
+        reason: Text,
         at: DateTime<Utc>,
     },
     /// Records the deadlines passed by `at` (now), each once.
@@ -86,16 +86,16 @@ pub enum SecurityReportEvent {
         at: DateTime<Utc>,
     },
     SecurityReportResolved {
-        resolution: String,
+        resolution: Text,
         at: DateTime<Utc>,
     },
     SecurityReportClosed {
-        note: String,
+        note: Text,
         at: DateTime<Utc>,
     },
     /// The resolution deadline starts again from `at`.
     SecurityReportReopened {
-        reason: String,
+        reason: Text,
         resolve_by: DateTime<Utc>,
         at: DateTime<Utc>,
     },
@@ -134,6 +134,15 @@ impl Concerns for SecurityReportEvent {
             | Self::SecurityReportReopened { .. }
             | Self::SecurityReportAcknowledgementOverdue { .. }
             | Self::SecurityReportResolutionOverdue { .. } => None,
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::SecurityReportResolved { resolution, .. } => vec![("resolution", resolution)],
+            Self::SecurityReportClosed { note, .. } => vec![("note", note)],
+            Self::SecurityReportReopened { reason, .. } => vec![("reason", reason)],
+            _ => Vec::new(),
         }
     }
 }

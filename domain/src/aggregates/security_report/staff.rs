@@ -25,9 +25,11 @@ pub(crate) fn staff_command(
     Ok(match name {
         "AcknowledgeSecurityReport" => no_fields(fields).map(|()| AcknowledgeSecurityReport { at })?,
         "AssignSecurityReport" => AssignSecurityReport { officer: text_field(fields, "officer", 100)?, at },
-        "ResolveSecurityReport" => ResolveSecurityReport { resolution: text_field(fields, "resolution", 2000)?, at },
-        "CloseSecurityReport" => CloseSecurityReport { note: text_field(fields, "note", 500)?, at },
-        "ReopenSecurityReport" => ReopenSecurityReport { reason: text_field(fields, "reason", 500)?, at },
+        "ResolveSecurityReport" => {
+            ResolveSecurityReport { resolution: text_field(fields, "resolution", 2000)?.into(), at }
+        }
+        "CloseSecurityReport" => CloseSecurityReport { note: text_field(fields, "note", 500)?.into(), at },
+        "ReopenSecurityReport" => ReopenSecurityReport { reason: text_field(fields, "reason", 500)?.into(), at },
         "CheckSecurityReportDeadlines" => no_fields(fields).map(|()| CheckSecurityReportDeadlines { at })?,
         other => return Err(not_here(other)),
     })

@@ -257,7 +257,7 @@ fn a_reopened_report_can_be_late_again() {
     let first = later(Duration::days(8));
     given
         .push(SecurityReportEvent::SecurityReportResolutionOverdue { resolve_by: later(Duration::days(7)), at: first });
-    let resolution = "Đã xử lý".to_string();
+    let resolution = "Đã xử lý".into();
     given.push(SecurityReportEvent::SecurityReportResolved { resolution, at: later(Duration::days(9)) });
     given.push(SecurityReportEvent::SecurityReportReopened {
         reason: "Tái diễn".into(),

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
 use protocol::citizen::CitizenRef;
+use protocol::forgettable::Text;
 use protocol::kinds::VneidKinds;
 use protocol::{StationId, WardCode};
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,7 @@ pub enum VneidCommand {
     /// Staff: the account is active at the level asked for.
     RecordVneidActivated { at: DateTime<Utc> },
     /// Staff: it could not be activated, and why (the resident is told).
-    RecordVneidActivationFailed { reason: String, at: DateTime<Utc> },
+    RecordVneidActivationFailed { reason: Text, at: DateTime<Utc> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumDiscriminants)]
@@ -38,7 +39,7 @@ pub enum VneidCommand {
 pub enum VneidEvent {
     VneidActivationRequested { level: u8, citizen: CitizenRef, station: StationId, ward: WardCode, at: DateTime<Utc> },
     VneidActivated { level: u8, at: DateTime<Utc> },
-    VneidActivationFailed { reason: String, at: DateTime<Utc> },
+    VneidActivationFailed { reason: Text, at: DateTime<Utc> },
 }
 
 version_one!(VneidEvent);
@@ -49,6 +50,13 @@ impl Concerns for VneidEvent {
         match self {
             Self::VneidActivationRequested { citizen, .. } => Some(citizen),
             Self::VneidActivated { .. } | Self::VneidActivationFailed { .. } => None,
+        }
+    }
+
+    fn staff_texts(&mut self) -> Vec<(&'static str, &mut Text)> {
+        match self {
+            Self::VneidActivationFailed { reason, .. } => vec![("reason", reason)],
+            _ => Vec::new(),
         }
     }
 }

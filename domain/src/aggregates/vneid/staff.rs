@@ -13,7 +13,9 @@ pub(crate) fn staff_command(name: &str, fields: &Value, at: DateTime<Utc>) -> Re
     use VneidCommand::*;
     Ok(match name {
         "RecordVneidActivated" => no_fields(fields).map(|()| RecordVneidActivated { at })?,
-        "RecordVneidActivationFailed" => RecordVneidActivationFailed { reason: text_field(fields, "reason", 500)?, at },
+        "RecordVneidActivationFailed" => {
+            RecordVneidActivationFailed { reason: text_field(fields, "reason", 500)?.into(), at }
+        }
         other => return Err(not_here(other)),
     })
 }
