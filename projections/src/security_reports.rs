@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::aggregates::{Aggregate, AnyEvent, SecurityReport, SecurityReportEvent};
 use protocol::forgettable::Text;
 use serde::Serialize;
-use store::{LogEntry, Store};
+use store::{LogEntry, Store, Value};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -194,6 +194,11 @@ impl QueuedReport {
     }
 }
 
+/// The columns of a [`QueuedReport`].
+const COLUMNS: &str = "report_id, ward_code, station_id, category, severity, location, description, status, officer, \
+     filed_at, acknowledge_by, resolve_by, acknowledged_at, resolved_at, acknowledgement_overdue, \
+     resolution_overdue, last_position";
+
 /// Which reports to list.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
@@ -227,8 +232,8 @@ impl SecurityReports {
         self.projector.run(head, shutdown).await
     }
 
-    /// Reports, most urgent first: crossed deadlines, then the nearest resolution deadline.
-    pub async fn list(&self, f: &QueueFilter) -> Result<Vec<QueuedReport>> {
+    /// The `WHERE` clause of a filter and its arguments.
+    fn filter(f: &QueueFilter) -> (String, Vec<Value>) {
         let mut conditions = Vec::new();
         if f.ward.is_some() {
             conditions.push("ward_code = $1".to_string());
@@ -241,21 +246,42 @@ impl SecurityReports {
             conditions.push("(acknowledgement_overdue OR resolution_overdue)".into());
         }
         let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        (filter, f.ward.iter().map(|w| w.as_str().into()).collect())
+    }
+
+    /// Reports, most urgent first: crossed deadlines, then the nearest resolution deadline.
+    pub async fn list(&self, f: &QueueFilter) -> Result<Vec<QueuedReport>> {
+        let (filter, args) = Self::filter(f);
         let limit = if f.limit > 0 { f.limit } else { 500 };
         let q = format!(
-            "SELECT report_id, ward_code, station_id, category, severity, location, description, status, officer, \
-             filed_at, acknowledge_by, resolve_by, acknowledged_at, resolved_at, acknowledgement_overdue, \
-             resolution_overdue, last_position FROM security_reports {filter} \
+            "SELECT {COLUMNS} FROM security_reports {filter} \
              ORDER BY (CASE WHEN acknowledgement_overdue OR resolution_overdue THEN 0 ELSE 1 END), \
              resolve_by, report_id LIMIT {limit}"
         );
-        let args = f.ward.iter().map(|w| w.as_str().into()).collect();
         Ok(self.projector.store().fetch_rows(&Statement::new(q, args)).await?)
     }
 
+    /// How many reports the filter selects, exactly (its `limit` plays no part).
+    pub async fn count(&self, f: &QueueFilter) -> Result<i64> {
+        let (filter, args) = Self::filter(f);
+        let q = format!("SELECT COUNT(*) FROM security_reports {filter}");
+        let rows: Vec<(i64,)> = self.projector.store().fetch_rows(&Statement::new(q, args)).await?;
+        Ok(rows.first().map_or(0, |r| r.0))
+    }
+
     /// Open reports with a deadline passed by `now` and not yet recorded as crossed.
+    /// Only those rows are read, through the index on `(status, resolve_by)` and the
+    /// acknowledgement deadline of filed reports.
     pub async fn due(&self, now: DateTime<Utc>) -> Result<Vec<QueuedReport>> {
-        let open = self.list(&QueueFilter { open: true, limit: i64::MAX, ..Default::default() }).await?;
-        Ok(open.into_iter().filter(|r| r.has_unrecorded_breach(now)).collect())
+        let statuses: Vec<String> = OPEN.iter().map(|s| format!("'{s}'")).collect();
+        let q = format!(
+            "SELECT {COLUMNS} FROM security_reports WHERE \
+             (status = 'filed' AND acknowledge_by < $1 AND NOT acknowledgement_overdue) \
+             OR (status IN ({}) AND resolve_by < $2 AND NOT resolution_overdue) ORDER BY report_id",
+            statuses.join(", ")
+        );
+        let query = Statement::new(q, vec![Value::Time(now), Value::Time(now)]);
+        let due: Vec<QueuedReport> = self.projector.store().fetch_rows(&query).await?;
+        Ok(due.into_iter().filter(|r| r.has_unrecorded_breach(now)).collect())
     }
 }

@@ -31,9 +31,10 @@ pub async fn city(
         let ward = identity.wards.first().cloned().unwrap_or_default();
         return Ok(Redirect::to(&format!("/wards/{ward}")).into_response());
     }
-    let overdue = s.open_reports(&QueueFilter { open: true, overdue: true, limit: 1000, ..Default::default() }).await?;
+    // Counted, not listed: the figure is exact whatever the number of reports.
+    let overdue = s.reports.count(&QueueFilter { open: true, overdue: true, ..Default::default() }).await?;
     let viewer = viewer(&identity, &session).await?;
-    Ok(Html(web::city::render(&s.dashboard.city(today()).await?, overdue.len(), &viewer)).into_response())
+    Ok(Html(web::city::render(&s.dashboard.city(today()).await?, overdue, &viewer)).into_response())
 }
 
 #[derive(serde::Deserialize)]

@@ -8,7 +8,7 @@ use super::{esc, fold, layout, num, percent, service_count, services, when, View
 const COLUMNS: usize = 3;
 
 /// `overdue` is the number of open security reports with a crossed deadline.
-pub fn render(c: &CityDashboard, overdue: usize, viewer: &Viewer) -> String {
+pub fn render(c: &CityDashboard, overdue: i64, viewer: &Viewer) -> String {
     let wards_with_stations = c.wards.iter().filter(|w| w.stations > 0).count();
     let services = services();
     let mut rows = String::new();

@@ -60,7 +60,36 @@ fn open() -> QueueFilter {
 testkit::on_both_backends!(
     the_queue_follows_a_report_through_its_lifecycle_and_finds_crossed_deadlines,
     a_version_1_report_reads_through_the_upcaster_and_a_rebuild_equals_the_live_queue,
+    counts_are_exact_past_any_list_limit,
 );
+
+async fn counts_are_exact_past_any_list_limit(db: TestDb) {
+    let store = db.store().await;
+    let q = SecurityReports::new(store.clone());
+    let late = t0() + Duration::hours(1);
+    let mut rows = Vec::new();
+    for i in 0..1205 {
+        let id = format!("r-{i:04}");
+        rows.push(row(&id, 1, &filed(Severity::High, t0())));
+        if i % 2 == 0 {
+            rows.push(row(&id, 2, &E::SecurityReportAcknowledgementOverdue { acknowledge_by: t0(), at: late }));
+        }
+    }
+    append(&store, rows).await;
+    q.catch_up().await.unwrap();
+    assert_eq!(q.list(&QueueFilter { limit: 1000, ..open() }).await.unwrap().len(), 1000, "a page of the list");
+    assert_eq!(q.count(&QueueFilter { limit: 1000, ..open() }).await.unwrap(), 1205, "the count is not the page");
+    assert_eq!(q.count(&QueueFilter { overdue: true, ..open() }).await.unwrap(), 603);
+    let ward = QueueFilter { ward: Some("27097".into()), overdue: true, ..open() };
+    assert_eq!(q.count(&ward).await.unwrap(), 603);
+    assert_eq!(q.count(&QueueFilter { ward: Some("26740".into()), ..open() }).await.unwrap(), 0);
+    // The deadline watch reads only what is due: past the acknowledgement deadline, the 602
+    // whose breach is not recorded yet; past the resolution deadline, every one.
+    let (ack, resolve) = domain::aggregates::sla(Severity::High);
+    assert_eq!(q.due(t0() + ack + Duration::minutes(1)).await.unwrap().len(), 602);
+    assert_eq!(q.due(t0() + resolve + Duration::minutes(1)).await.unwrap().len(), 1205);
+    assert!(q.due(t0()).await.unwrap().is_empty());
+}
 
 async fn the_queue_follows_a_report_through_its_lifecycle_and_finds_crossed_deadlines(db: TestDb) {
     let store = db.store().await;
