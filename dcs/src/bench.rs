@@ -78,6 +78,29 @@ pub async fn realistic_rows(n: usize) -> Vec<NewEvent> {
     realistic_rows_sealed(n, None).await
 }
 
+/// A simulated resident's event at station `s`, with the hub's name for them: their ID sealed
+/// as a station does when `sealer` is given, pseudonymised in the payload as before otherwise.
+fn station_event(
+    rng: &mut impl rand::Rng,
+    s: usize,
+    seq: u64,
+    now: chrono::DateTime<Utc>,
+    sealer: Option<&Sealer>,
+) -> Option<(protocol::kinds::StationEvent, Option<protocol::CitizenRef>)> {
+    let today = protocol::time::local_day(now);
+    let mut hub_name = None;
+    let form = |body: &mut serde_json::Value| {
+        let digits = body.get("citizen_id").and_then(|d| d.as_str()).map(str::to_string);
+        hub_name = digits.and_then(|d| CitizenId::parse(&d, today).ok()).map(|c| c.pseudonym(&[7; 32], "bench"));
+        match sealer {
+            Some(sealer) => seal_form(body, Some(sealer), today, &mut rand::thread_rng()).is_ok(),
+            None => pseudonymise_form(body, Some((&[7; 32], "bench")), today).is_ok(),
+        }
+    };
+    let event = next_event(rng, s, seq, now, form)?;
+    Some((event, hub_name))
+}
+
 /// As [`realistic_rows`], sealing forgettable fields when `sealing` is given.
 pub async fn realistic_rows_sealed(n: usize, mut sealing: Option<&mut Sealing>) -> Vec<NewEvent> {
     let mut rng = rand::thread_rng();
@@ -92,20 +115,9 @@ pub async fn realistic_rows_sealed(n: usize, mut sealing: Option<&mut Sealing>) 
         let (seq, prev) = (chains[s].0 + 1, chains[s].1);
         let now = Utc::now();
         let id = Uuid::now_v7();
-        let today = protocol::time::local_day(now);
         let sealer = sealing.as_deref().map(|s| Sealer::new(&s.epoch.public(), id, &mut rand::thread_rng()));
         let sealer = sealer.transpose().expect("a sound key");
-        // A resident's ID is sealed as a station does when sealing is on, and the hub names them.
-        let mut hub_name = None;
-        let form = |body: &mut serde_json::Value| {
-            let digits = body.get("citizen_id").and_then(|d| d.as_str()).map(str::to_string);
-            hub_name = digits.and_then(|d| CitizenId::parse(&d, today).ok()).map(|c| c.pseudonym(&[7; 32], "bench"));
-            match &sealer {
-                Some(sealer) => seal_form(body, Some(sealer), today, &mut rand::thread_rng()).is_ok(),
-                None => pseudonymise_form(body, Some((&[7; 32], "bench")), today).is_ok(),
-            }
-        };
-        let Some(mut event) = next_event(&mut rng, s, seq, now, form) else { continue };
+        let Some((mut event, hub_name)) = station_event(&mut rng, s, seq, now, sealer.as_ref()) else { continue };
         let mut payload = event.payload();
         let fields = protocol::kinds::StationEvent::forgettable(event.kind(), event.schema());
         let mut data_key = None;
