@@ -15,8 +15,18 @@ use api::hub::{Hub, HubOptions};
 #[derive(Parser)]
 #[command(name = "dcs", version, about = "DCS: the platform behind Ho Chi Minh City's Digital Citizen Stations")]
 pub struct Cli {
+    /// How log lines are written to standard error: `text` for people, `json` (one object per
+    /// line) for a log collector.
+    #[arg(long, env = "DCS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]

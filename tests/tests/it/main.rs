@@ -12,6 +12,7 @@ mod delivery;
 mod demo;
 mod forged_receipts;
 mod leaf;
+mod logs;
 mod nats_auth;
 mod outage;
 mod poison;
