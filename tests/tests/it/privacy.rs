@@ -158,10 +158,7 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     let answer = json!({"command": "AnswerFeedback", "answer": "Đã gọi lại cho bà lúc 9 giờ"});
     let r = hub.client().post(format!("{}{their_case}/commands", hub.url)).json(&answer).send().await.unwrap();
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
-    assert_eq!(
-        export().await["cases"][0]["events"][1]["payload"]["FeedbackAnswered"]["answer"],
-        "Đã gọi lại cho bà lúc 9 giờ"
-    );
+    // (Not read back here: answered feedback expires within a second in this test.)
     let forget = json!({"citizen_id": CITIZEN_ID});
     let r = hub.client().post(format!("{}/api/v1/privacy/erasures", hub.url)).json(&forget).send().await.unwrap();
     assert_eq!(r.status(), 201);
@@ -180,14 +177,16 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
     let answer = json!({"command": "AnswerFeedback", "answer": "Đã thay bóng đèn"});
     let r = hub.client().post(format!("{}{case}/commands", hub.url)).json(&answer).send().await.unwrap();
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
-    // What the officer wrote is personal data too: the log holds it sealed, the case shows it.
-    let answered = hub.json(&case).await;
-    assert_eq!(answered["events"][1]["payload"]["FeedbackAnswered"]["answer"], "Đã thay bóng đèn", "{answered}");
-    let (in_clear,): (i64,) = sqlx::query_as("SELECT count(*) FROM events WHERE payload::text LIKE '%bóng đèn%'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(in_clear, 0, "the log holds the officer's answer in clear");
+    // What the officer wrote is personal data too: the log holds it sealed, filed with the case.
+    // (The case opens it only until it expires, within a second here: not raced for.)
+    let (in_clear, sealed): (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE payload::text LIKE '%bóng đèn%'), \
+         count(*) FILTER (WHERE payload->'FeedbackAnswered'->'answer' ? 'sealed') FROM events",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((in_clear, sealed), (0, 2), "the log holds both officers' answers sealed, neither in clear");
     crate::support::eventually("the answered feedback's text to expire", Duration::from_secs(30), || async {
         let history = hub.json(&case).await;
         let text = &history["events"][0]["payload"]["FeedbackSubmitted"]["text"];
@@ -195,13 +194,16 @@ async fn a_report_is_sealed_from_the_kiosk_to_the_log_and_read_in_clear_only_by_
         (text.is_null() && answer.is_null()).then_some(())
     })
     .await;
-    let (expiries,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM events WHERE event_type = 'PersonalDataExpired' AND payload::text LIKE '%feedback%'",
+    // Each answered case expires once: the anonymous one, and the resident's if the sweep reached
+    // it before their erasure did (after it, nothing of theirs is left to expire).
+    let (expired,): (i64,) = sqlx::query_as(
+        "SELECT coalesce(sum((payload->'PersonalDataExpired'->>'cases')::bigint), 0)::bigint FROM events \
+         WHERE event_type = 'PersonalDataExpired' AND payload::text LIKE '%feedback%'",
     )
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert_eq!(expiries, 1, "the log records the expiry once");
+    assert!((1..=2).contains(&expired), "the log records each case's expiry once: {expired} cases");
 
     let log_key = crate::support::dcs_output(&["audit", "key", "--hub-key-file", &hub.key_file()]);
     let verified =
