@@ -118,6 +118,42 @@ async fn rotate_epochs(
     }
 }
 
+/// The tasks that follow the log: the ward dashboard and the security-report queue, and the
+/// deadline watch over the queue.
+fn read_side(
+    dashboard: projections::WardDashboard,
+    reports: projections::SecurityReports,
+    head: tokio::sync::watch::Receiver<i64>,
+    staff: ingest::staff::StaffHandle,
+    every: Duration,
+    shutdown: &CancellationToken,
+) -> Vec<Part> {
+    vec![
+        spawn("ward dashboard", shutdown, {
+            let (head, s) = (head.clone(), shutdown.clone());
+            async move {
+                dashboard.run(head, s).await;
+                Ok(())
+            }
+        }),
+        spawn("security-report queue", shutdown, {
+            let s = shutdown.clone();
+            let reports = reports.clone();
+            async move {
+                reports.run(head, s).await;
+                Ok(())
+            }
+        }),
+        spawn("deadline watch", shutdown, {
+            let s = shutdown.clone();
+            async move {
+                crate::deadlines::watch(reports, staff, every, s).await;
+                Ok(())
+            }
+        }),
+    ]
+}
+
 /// The tasks that keep personal data only as long as it may be kept: the retention sweep and,
 /// with a keyring, the epoch keys' rotation and destruction.
 fn personal_data_upkeep(
@@ -176,32 +212,11 @@ impl Hub {
         let every = options.deadline_check_every;
         let retention = (options.retention.clone(), options.retention_every);
         let mut parts = personal_data_upkeep(&store, &staff, retention, keyring.clone(), &shutdown);
+        parts.extend(read_side(dashboard, reports, head, staff, every, &shutdown));
         parts.extend([
             spawn("ingest", &shutdown, {
                 let s = shutdown.clone();
                 async move { Ok(ingest.run(s).await?) }
-            }),
-            spawn("ward dashboard", &shutdown, {
-                let (head, s) = (head.clone(), shutdown.clone());
-                async move {
-                    dashboard.run(head, s).await;
-                    Ok(())
-                }
-            }),
-            spawn("security-report queue", &shutdown, {
-                let s = shutdown.clone();
-                let reports = reports.clone();
-                async move {
-                    reports.run(head, s).await;
-                    Ok(())
-                }
-            }),
-            spawn("deadline watch", &shutdown, {
-                let s = shutdown.clone();
-                async move {
-                    crate::deadlines::watch(reports, staff, every, s).await;
-                    Ok(())
-                }
             }),
             spawn("checkpoints", &shutdown, {
                 let (s, every) = (shutdown.clone(), options.checkpoint_every);

@@ -244,33 +244,7 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
             times.push(t.elapsed());
             pb.finish();
         }
-        // Baseline: the same rows, already encoded, by raw COPY, one transaction per batch.
-        let recorded_at = Utc::now();
-        let buffers: Vec<Vec<u8>> = rows
-            .chunks(b.batch)
-            .enumerate()
-            .map(|(c, chunk)| {
-                let mut enc = CopyEncoder::with_capacity(chunk.len() * 1200);
-                for (i, e) in chunk.iter().enumerate() {
-                    let position = (c * b.batch + i + 1) as i64;
-                    let entry = store::entry_bytes(position, e, recorded_at).expect("entries fit");
-                    enc.event(position, e, &recorded_at, &entry);
-                }
-                enc.buf
-            })
-            .collect();
-        let pb = bar(rows.len(), &format!("COPY #{round}"));
-        let t = Instant::now();
-        for (buf, chunk) in buffers.into_iter().zip(rows.chunks(b.batch)) {
-            let mut tx = conn.begin().await?;
-            let mut copy = tx.copy_in_raw(&format!("COPY events_copy ({}) FROM STDIN", store::EVENT_COLUMNS)).await?;
-            copy.send(buf).await?;
-            copy.finish().await?;
-            tx.commit().await?;
-            pb.inc(chunk.len() as u64);
-        }
-        copy_times.push(t.elapsed());
-        pb.finish();
+        copy_times.push(copy_round(&mut conn, &rows, b.batch, round).await?);
     }
     let median = |v: &mut Vec<Duration>| {
         v.sort();
@@ -287,6 +261,43 @@ async fn measure(b: &AppendBench, url: &str) -> anyhow::Result<AppendFigures> {
         copy_rate: n / median(&mut copy_times).as_secs_f64(),
         sealing,
     })
+}
+
+/// The baseline of one round: the same rows, already encoded, by raw COPY, one transaction per
+/// batch; its time.
+async fn copy_round(
+    conn: &mut PgConnection,
+    rows: &[NewEvent],
+    batch: usize,
+    round: usize,
+) -> anyhow::Result<Duration> {
+    let recorded_at = Utc::now();
+    let buffers: Vec<Vec<u8>> = rows
+        .chunks(batch)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut enc = CopyEncoder::with_capacity(chunk.len() * 1200);
+            for (i, e) in chunk.iter().enumerate() {
+                let position = (c * batch + i + 1) as i64;
+                let entry = store::entry_bytes(position, e, recorded_at).expect("entries fit");
+                enc.event(position, e, &recorded_at, &entry);
+            }
+            enc.buf
+        })
+        .collect();
+    let pb = bar(rows.len(), &format!("COPY #{round}"));
+    let t = Instant::now();
+    for (buf, chunk) in buffers.into_iter().zip(rows.chunks(batch)) {
+        let mut tx = conn.begin().await?;
+        let mut copy = tx.copy_in_raw(&format!("COPY events_copy ({}) FROM STDIN", store::EVENT_COLUMNS)).await?;
+        copy.send(buf).await?;
+        copy.finish().await?;
+        tx.commit().await?;
+        pb.inc(chunk.len() as u64);
+    }
+    let elapsed = t.elapsed();
+    pb.finish();
+    Ok(elapsed)
 }
 
 /// The hub's work per sealed event on one core (unwrap the data key, open and check the fields,

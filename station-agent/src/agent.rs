@@ -105,8 +105,13 @@ impl Agent {
     /// Starts an event: its id and time, and its payload's sealer when the station holds the
     /// hub's epoch key (`docs/PROTOCOL.md` section 10).
     pub fn draft(&self) -> Draft {
+        self.draft_sealing(true)
+    }
+
+    /// [`Agent::draft`], with a sealer (a data key wrapped to the epoch key) only if `seals`.
+    fn draft_sealing(&self, seals: bool) -> Draft {
         let id = Uuid::now_v7();
-        let epoch = self.epoch_key.read().expect("epoch key lock").as_ref().and_then(|k| k.key());
+        let epoch = self.epoch_key.read().expect("epoch key lock").as_ref().and_then(|k| k.key()).filter(|_| seals);
         let sealer = epoch.and_then(|epoch| match Sealer::new(&epoch, id, &mut rand::rngs::OsRng) {
             Ok(sealer) => Some(sealer),
             Err(e) => {
@@ -129,7 +134,9 @@ impl Agent {
     /// Checks, signs, chains and stores one interaction. When this returns `Ok`, the event is on
     /// disk and will reach the hub, whatever happens to the link or the process.
     pub async fn record(&self, event: &StationEvent) -> Result<Recorded, AgentError> {
-        self.record_draft(self.draft(), event).await
+        // Only a kind with forgettable fields needs a data key (heartbeats and lookups do not).
+        let seals = !StationEvent::forgettable(event.kind(), event.schema()).is_empty();
+        self.record_draft(self.draft_sealing(seals), event).await
     }
 
     /// [`Agent::record`] for an event started with [`Agent::draft`] (a form's sealed resident).
